@@ -1,0 +1,178 @@
+package dev.llava4j.backend.cpu;
+
+import dev.llava4j.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.llava4j.backend.cpu.Rows.F;
+import static dev.llava4j.backend.cpu.Rows.S;
+
+/**
+ * Flash-style attention on F32 with unit stride along the head dimension: keys are visited in tiles with an online
+ * softmax (running max and sum), so no [Tq, Tk] score matrix is ever built; only one tile of scores per thread.
+ * The backward pass recomputes scores from the saved log-sum-exp and runs one task per (batch, kv-head) so that
+ * the key/value gradients of a task are never written by another thread.
+ */
+final class CpuAttention {
+    private static final int KEY_TILE = 128;
+
+    private CpuAttention() {
+    }
+
+    /** Storage offset of element (a, b, c, 0) of a 4-d view. */
+    private static long base(Tensor t, int a, int b, int c) {
+        int[] s = t.strides();
+        return t.offset() + (long) a * s[0] + (long) b * s[1] + (long) c * s[2];
+    }
+
+    static boolean supported(Tensor q, Tensor k, Tensor v, Tensor mask) {
+        return CpuElementwise.allF32(q, k, v) && q.stride(3) == 1 && k.stride(3) == 1 && v.stride(3) == 1
+                && (mask == null || mask.dtype() == dev.llava4j.tensor.DType.F32);
+    }
+
+    static void forward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out, Tensor lse) {
+        int bs = q.size(0);
+        int heads = q.size(1);
+        int tq = q.size(2);
+        int d = q.size(3);
+        int tk = k.size(2);
+        int dv = v.size(3);
+        int group = heads / k.size(1);
+        MemorySegment qs = q.segment();
+        MemorySegment ks = k.segment();
+        MemorySegment vs = v.segment();
+        MemorySegment os = out.segment();
+        MemorySegment ls = lse.segment();
+        MemorySegment ms = mask == null ? null : mask.segment();
+        int rows = bs * heads * tq;
+        Parallel.parallelRange(rows, Math.max(1, 64 / Math.max(1, tk / 256)), (from, to) -> {
+            float[] scores = new float[KEY_TILE];
+            float[] acc = new float[dv];
+            for (int row = from; row < to; row++) {
+                int i = row % tq;
+                int h = (row / tq) % heads;
+                int b = row / (tq * heads);
+                int kh = h / group;
+                long qo = base(q, b, h, i);
+                int keyEnd = causal ? Math.min(tk, i + (tk - tq) + 1) : tk;
+                float m = Float.NEGATIVE_INFINITY;
+                float l = 0;
+                java.util.Arrays.fill(acc, 0f);
+                for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
+                    int n = Math.min(KEY_TILE, keyEnd - j0);
+                    float tileMax = Float.NEGATIVE_INFINITY;
+                    for (int jj = 0; jj < n; jj++) {
+                        int j = j0 + jj;
+                        float s = Rows.dot(qs, qo, ks, base(k, b, kh, j), d) * scale;
+                        if (ms != null) {
+                            s += ms.getAtIndex(F, base(mask, b, h, i) + (long) j * mask.stride(3));
+                        }
+                        scores[jj] = s;
+                        tileMax = Math.max(tileMax, s);
+                    }
+                    if (tileMax == Float.NEGATIVE_INFINITY) {
+                        continue;
+                    }
+                    float newMax = Math.max(m, tileMax);
+                    float correction = m == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m - newMax);
+                    if (correction != 1f) {
+                        for (int c = 0; c < dv; c++) {
+                            acc[c] *= correction;
+                        }
+                    }
+                    l *= correction;
+                    for (int jj = 0; jj < n; jj++) {
+                        float p = (float) Math.exp(scores[jj] - newMax);
+                        if (p == 0f) {
+                            continue;
+                        }
+                        l += p;
+                        addScaledRow(acc, p, vs, base(v, b, kh, j0 + jj), dv);
+                    }
+                    m = newMax;
+                }
+                long oo = base(out, b, h, i);
+                float inv = l == 0 ? 0f : 1f / l;
+                for (int c = 0; c < dv; c++) {
+                    os.setAtIndex(F, oo + c, acc[c] * inv);
+                }
+                ls.setAtIndex(F, row, l == 0 ? Float.NEGATIVE_INFINITY : m + (float) Math.log(l));
+            }
+        });
+    }
+
+    /** acc[c] += p * v[c]. */
+    private static void addScaledRow(float[] acc, float p, MemorySegment vs, long vo, int n) {
+        int c = 0;
+        FloatVector pv = FloatVector.broadcast(S, p);
+        for (int bound = S.loopBound(n); c < bound; c += S.length()) {
+            FloatVector a = FloatVector.fromArray(S, acc, c);
+            Rows.load(vs, vo + c).fma(pv, a).intoArray(acc, c);
+        }
+        for (; c < n; c++) {
+            acc[c] += p * vs.getAtIndex(F, vo + c);
+        }
+    }
+
+    /** gq, gk, gv are fresh contiguous tensors. */
+    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
+                         Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
+        int bs = q.size(0);
+        int heads = q.size(1);
+        int tq = q.size(2);
+        int d = q.size(3);
+        int hkv = k.size(1);
+        int tk = k.size(2);
+        int dv = v.size(3);
+        int group = heads / hkv;
+        MemorySegment qs = q.segment();
+        MemorySegment ks = k.segment();
+        MemorySegment vs = v.segment();
+        MemorySegment os = out.segment();
+        MemorySegment ls = lse.segment();
+        MemorySegment gos = gOut.segment();
+        MemorySegment gqs = gq.segment();
+        MemorySegment gks = gk.segment();
+        MemorySegment gvs = gv.segment();
+        MemorySegment ms = mask == null ? null : mask.segment();
+        Parallel.parallelFor(bs * hkv, task -> {
+            int b = task / hkv;
+            int kh = task % hkv;
+            float[] gqRow = new float[d];
+            for (int h = kh * group; h < (kh + 1) * group; h++) {
+                for (int i = 0; i < tq; i++) {
+                    float l = ls.getAtIndex(F, ((long) b * heads + h) * tq + i);
+                    long qo = base(q, b, h, i);
+                    long gqo = base(gq, b, h, i);
+                    java.util.Arrays.fill(gqRow, 0f);
+                    if (l != Float.NEGATIVE_INFINITY) {
+                        long goo = base(gOut, b, h, i);
+                        float dDot = Rows.dot(gos, goo, os, base(out, b, h, i), dv);
+                        int keyEnd = causal ? Math.min(tk, i + (tk - tq) + 1) : tk;
+                        for (int j = 0; j < keyEnd; j++) {
+                            long ko = base(k, b, kh, j);
+                            float s = Rows.dot(qs, qo, ks, ko, d) * scale;
+                            if (ms != null) {
+                                s += ms.getAtIndex(F, base(mask, b, h, i) + (long) j * mask.stride(3));
+                            }
+                            float p = (float) Math.exp(s - l);
+                            if (p == 0f) {
+                                continue;
+                            }
+                            long vo = base(v, b, kh, j);
+                            float dp = Rows.dot(gos, goo, vs, vo, dv);
+                            Rows.axpy(p, gos, goo, gvs, base(gv, b, kh, j), dv);
+                            float ds = p * (dp - dDot) * scale;
+                            addScaledRow(gqRow, ds, ks, ko, d);
+                            Rows.axpy(ds, qs, qo, gks, base(gk, b, kh, j), d);
+                        }
+                    }
+                    for (int c = 0; c < d; c++) {
+                        gqs.setAtIndex(F, gqo + c, gqRow[c]);
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,169 @@
+package dev.llava4j.backend.cpu;
+
+import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.backend.BinaryOp;
+import dev.llava4j.tensor.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Vectorised elementwise kernels over F32 (and BF16 conversions), row by row via {@link RowLoop}. */
+final class CpuElementwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Shorts of half the float vector's bit size: one BF16 per float lane. */
+    private static final VectorSpecies<Short> SH = VectorSpecies.of(short.class,
+            jdk.incubator.vector.VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    private CpuElementwise() {
+    }
+
+    static boolean allF32(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != DType.F32) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static RowLoop loop(Tensor shapeOf, Tensor... views) {
+        int[][] st = new int[views.length][];
+        int[] off = new int[views.length];
+        for (int i = 0; i < views.length; i++) {
+            st[i] = views[i].strides();
+            off[i] = views[i].offset();
+        }
+        return new RowLoop(shapeOf.shape(), st, off);
+    }
+
+    /** out = op(x) for F32 views. */
+    static void unary(UnaryOp op, Tensor x, Tensor out) {
+        MemorySegment xs = x.segment();
+        MemorySegment os = out.segment();
+        RowLoop loop = loop(out, x, out);
+        int sx = loop.innerStride(0);
+        int so = loop.innerStride(1);
+        int len = loop.rowLength;
+        loop.run(off -> {
+            long xo = off[0];
+            long oo = off[1];
+            int i = 0;
+            if (sx == 1 && so == 1) {
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+                    FloatVector v = FloatVector.fromMemorySegment(S, xs, (xo + i) * 4, LE);
+                    VectorMath.apply(op, v).intoMemorySegment(os, (oo + i) * 4, LE);
+                }
+            }
+            for (; i < len; i++) {
+                os.setAtIndex(F, oo + (long) i * so, (float) op.apply(xs.getAtIndex(F, xo + (long) i * sx)));
+            }
+        });
+    }
+
+    /** out = op(a, b) for F32 views (a, b may broadcast with stride 0). */
+    static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        MemorySegment os = out.segment();
+        RowLoop loop = loop(out, a, b, out);
+        int sa = loop.innerStride(0);
+        int sb = loop.innerStride(1);
+        int so = loop.innerStride(2);
+        int len = loop.rowLength;
+        boolean vec = so == 1 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1);
+        loop.run(off -> {
+            long ao = off[0];
+            long bo = off[1];
+            long oo = off[2];
+            int i = 0;
+            if (vec) {
+                FloatVector aConst = sa == 0 ? FloatVector.broadcast(S, as.getAtIndex(F, ao)) : null;
+                FloatVector bConst = sb == 0 ? FloatVector.broadcast(S, bs.getAtIndex(F, bo)) : null;
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+                    FloatVector va = aConst != null ? aConst : FloatVector.fromMemorySegment(S, as, (ao + i) * 4, LE);
+                    FloatVector vb = bConst != null ? bConst : FloatVector.fromMemorySegment(S, bs, (bo + i) * 4, LE);
+                    VectorMath.apply(op, va, vb).intoMemorySegment(os, (oo + i) * 4, LE);
+                }
+            }
+            for (; i < len; i++) {
+                double r = op.apply(as.getAtIndex(F, ao + (long) i * sa), bs.getAtIndex(F, bo + (long) i * sb));
+                os.setAtIndex(F, oo + (long) i * so, (float) r);
+            }
+        });
+    }
+
+    /** dst = src for the dtype pairs F32->F32, BF16->F32, F32->BF16 (any strides). */
+    static boolean copy(Tensor src, Tensor dst) {
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        boolean supported = (from == DType.F32 || from == DType.BF16) && (to == DType.F32 || to == DType.BF16);
+        if (!supported) {
+            return false;
+        }
+        MemorySegment ss = src.segment();
+        MemorySegment ds = dst.segment();
+        RowLoop loop = loop(dst, src, dst);
+        int s0 = loop.innerStride(0);
+        int s1 = loop.innerStride(1);
+        int len = loop.rowLength;
+        loop.run(off -> {
+            long so = off[0];
+            long dO = off[1];
+            int i = 0;
+            if (from == to && s0 == 1 && s1 == 1) {
+                long bytes = (long) len * from.byteSize();
+                MemorySegment.copy(ss, so * from.byteSize(), ds, dO * from.byteSize(), bytes);
+                return;
+            }
+            if (from == DType.BF16 && to == DType.F32 && s0 == 1 && s1 == 1) {
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+                    ShortVector sv = ShortVector.fromMemorySegment(SH, ss, (so + i) * 2, LE);
+                    IntVector iv = (IntVector) sv.convertShape(VectorOperators.S2I, I, 0);
+                    iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(ds, (dO + i) * 4, LE);
+                }
+            }
+            for (; i < len; i++) {
+                float v = from == DType.F32 ? ss.getAtIndex(F, so + (long) i * s0)
+                        : Float.intBitsToFloat((ss.getAtIndex(SHORT, so + (long) i * s0) & 0xffff) << 16);
+                if (to == DType.F32) {
+                    ds.setAtIndex(F, dO + (long) i * s1, v);
+                } else {
+                    ds.setAtIndex(SHORT, dO + (long) i * s1, dev.llava4j.tensor.FloatFormats.floatToBf16(v));
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Fills an F32 view with value. */
+    static void fill(Tensor out, float value) {
+        MemorySegment os = out.segment();
+        RowLoop loop = loop(out, out);
+        int so = loop.innerStride(0);
+        int len = loop.rowLength;
+        FloatVector v = FloatVector.broadcast(S, value);
+        loop.run(off -> {
+            long oo = off[0];
+            int i = 0;
+            if (so == 1) {
+                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+                    v.intoMemorySegment(os, (oo + i) * 4, LE);
+                }
+            }
+            for (; i < len; i++) {
+                os.setAtIndex(F, oo + (long) i * so, value);
+            }
+        });
+    }
+}

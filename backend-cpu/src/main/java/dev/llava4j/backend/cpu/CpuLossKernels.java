@@ -1,0 +1,87 @@
+package dev.llava4j.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.llava4j.backend.cpu.Rows.F;
+import static dev.llava4j.backend.cpu.Rows.S;
+import static dev.llava4j.backend.cpu.Rows.load;
+import static dev.llava4j.backend.cpu.Rows.store;
+
+/** Cross-entropy over large vocabularies and the AdamW update, vectorised over F32 rows. */
+final class CpuLossKernels {
+    private CpuLossKernels() {
+    }
+
+    static void crossEntropy(MemorySegment logits, long lo, long[] targets, long ignore, MemorySegment loss,
+                             MemorySegment lse, int rows, int v) {
+        Parallel.parallelRange(rows, 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long row = lo + (long) r * v;
+                float max = Rows.max(logits, row, v);
+                float l = max + (float) Math.log(Rows.sumExp(logits, row, v, max));
+                lse.setAtIndex(F, r, l);
+                long t = targets[r];
+                loss.setAtIndex(F, r, t == ignore ? 0f : l - logits.getAtIndex(F, row + t));
+            }
+        });
+    }
+
+    static void crossEntropyBackward(MemorySegment logits, long lo, long[] targets, long ignore, MemorySegment lse,
+                                     float[] gLoss, MemorySegment gl, int rows, int v) {
+        Parallel.parallelRange(rows, 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long row = lo + (long) r * v;
+                long out = (long) r * v;
+                long t = targets[r];
+                float g = t == ignore ? 0f : gLoss[r];
+                float l = lse.getAtIndex(F, r);
+                int i = 0;
+                for (int b = S.loopBound(v); i < b; i += S.length()) {
+                    store(load(logits, row + i).sub(l).lanewise(VectorOperators.EXP).mul(g), gl, out + i);
+                }
+                for (; i < v; i++) {
+                    gl.setAtIndex(F, out + i, g * (float) Math.exp(logits.getAtIndex(F, row + i) - l));
+                }
+                if (t != ignore) {
+                    gl.setAtIndex(F, out + t, gl.getAtIndex(F, out + t) - g);
+                }
+            }
+        });
+    }
+
+    /** torch.optim.AdamW on contiguous F32 param/grad/m/v (offsets in elements). */
+    static void adamw(MemorySegment p, long po, MemorySegment g, long go, MemorySegment m, MemorySegment v, int n,
+                      float lr, float beta1, float beta2, float eps, float wd, long step) {
+        float decay = 1f - lr * wd;
+        float bc1 = (float) (1 - Math.pow(beta1, step));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        float stepSize = lr / bc1;
+        float oneMinusB1 = 1f - beta1;
+        float oneMinusB2 = 1f - beta2;
+        Parallel.parallelRange(n, 1 << 14, (from, to) -> {
+            int i = from;
+            for (int b = from + S.loopBound(to - from); i < b; i += S.length()) {
+                FloatVector gv = load(g, go + i);
+                FloatVector mv = load(m, i).mul(beta1).add(gv.mul(oneMinusB1));
+                FloatVector vv = load(v, i).mul(beta2).add(gv.mul(gv).mul(oneMinusB2));
+                FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
+                FloatVector pv = load(p, po + i).mul(decay).sub(mv.div(denom).mul(stepSize));
+                store(mv, m, i);
+                store(vv, v, i);
+                store(pv, p, po + i);
+            }
+            for (; i < to; i++) {
+                float gi = g.getAtIndex(F, go + i);
+                float mi = m.getAtIndex(F, i) * beta1 + gi * oneMinusB1;
+                float vi = v.getAtIndex(F, i) * beta2 + gi * gi * oneMinusB2;
+                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
+                p.setAtIndex(F, po + i, p.getAtIndex(F, po + i) * decay - stepSize * (mi / denom));
+                m.setAtIndex(F, i, mi);
+                v.setAtIndex(F, i, vi);
+            }
+        });
+    }
+}

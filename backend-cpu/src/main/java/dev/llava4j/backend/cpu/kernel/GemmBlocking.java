@@ -1,0 +1,49 @@
+package dev.llava4j.backend.cpu.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register and cache blocking of the packed SGEMM.
+ *
+ * <p>MR x NR is the register tile of {@link MicroKernel} (MR rows of A broadcast against two
+ * vectors of B). KC x NR floats of packed B (one micro-panel) stay in L1 while the kernel sweeps the
+ * MC x KC packed block of A held in L2; the KC x NC packed block of B lives in L2/L3. The defaults
+ * were measured on Zen 4 (32 KB L1d, 1 MB L2); {@code llava4j.gemm.kc}, {@code .mc} and
+ * {@code .nc} override them for tuning on other machines (read once, at class initialisation).
+ */
+final class GemmBlocking {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector. */
+    static final int L = F.length();
+    /** Rows of the register tile; {@link MicroKernel} is written out for exactly this many. */
+    static final int MR = 6;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+
+    static final int KC = property("llava4j.gemm.kc", 256, 1);
+    static final int MC = property("llava4j.gemm.mc", 144, MR);
+    static final int NC = property("llava4j.gemm.nc", 2048, NR);
+
+    private GemmBlocking() {
+    }
+
+    /** Reads a positive block size, rounded up to a multiple of {@code multiple}. */
+    private static int property(String name, int fallback, int multiple) {
+        String text = System.getProperty(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + " must be an integer, got '" + text + "'", e);
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException("system property " + name + " must be >= 1, got " + value);
+        }
+        return (value + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.llava4j.backend.cpu.kernel;
+
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.F;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.KC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.L;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Single-threaded computation of one rectangular region of C with the packed, cache-blocked
+ * algorithm (loops jc/NC, pc/KC, ic/MC, jr/NR, ir/MR around {@link MicroKernel}), plus the
+ * direct loop used for tiny products. {@link Sgemm} splits work between threads by region.
+ */
+final class GemmDriver {
+
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private GemmDriver() {
+    }
+
+    /** Computes rows [m0, m1) x columns [n0, n1) of C; requires k &gt; 0. */
+    static void packedRegion(GemmProblem g, int m0, int m1, int n0, int n1) {
+        GemmWorkspace ws = GemmWorkspace.current();
+        float[] packedA = ws.packedA;
+        float[] packedB = ws.packedB;
+        float[] tile = ws.tile;
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < g.k(); pc += KC) {
+                int kc = Math.min(KC, g.k() - pc);
+                // Later K blocks accumulate onto what the first block (which applied beta) wrote.
+                float beta = pc == 0 ? g.beta() : 1f;
+                GemmPacking.packB(g.b(), g.bType(), g.bOffset() + pc * g.bRowStride() + jc * g.bColStride(),
+                        g.bRowStride(), g.bColStride(), kc, nc, packedB);
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    GemmPacking.packA(g.a(), g.aOffset() + ic * g.aRowStride() + pc * g.aColStride(),
+                            g.aRowStride(), g.aColStride(), mc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bBase = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            MicroKernel.multiply(kc, packedA, ir * kc, packedB, bBase, tile);
+                            long cIndex = g.cOffset() + (ic + ir) * g.cRowStride() + jc + jr;
+                            writeTile(tile, Math.min(MR, mc - ir), nr, g.c(), cIndex, g.cRowStride(), g.alpha(), beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[i][j] = alpha * tile[i][j] + beta * C[i][j] for i &lt; rows, j &lt; cols; C is not read when beta is 0. */
+    private static void writeTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
+                                  float alpha, float beta) {
+        boolean full = cols == NR;
+        FloatVector betaV = FloatVector.broadcast(F, beta);
+        VectorMask<Float> mask0 = full ? null : F.indexInRange(0, cols);
+        VectorMask<Float> mask1 = full ? null : F.indexInRange(L, cols);
+        for (int i = 0; i < rows; i++) {
+            long byte0 = (cIndex + i * cRowStride) * Float.BYTES;
+            long byte1 = byte0 + (long) L * Float.BYTES;
+            FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
+            FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
+            if (full) {
+                if (beta != 0f) {
+                    t0 = FloatVector.fromMemorySegment(F, c, byte0, ByteOrder.LITTLE_ENDIAN).fma(betaV, t0);
+                    t1 = FloatVector.fromMemorySegment(F, c, byte1, ByteOrder.LITTLE_ENDIAN).fma(betaV, t1);
+                }
+                t0.intoMemorySegment(c, byte0, ByteOrder.LITTLE_ENDIAN);
+                t1.intoMemorySegment(c, byte1, ByteOrder.LITTLE_ENDIAN);
+            } else {
+                if (beta != 0f) {
+                    t0 = FloatVector.fromMemorySegment(F, c, byte0, ByteOrder.LITTLE_ENDIAN, mask0).fma(betaV, t0);
+                    t1 = FloatVector.fromMemorySegment(F, c, byte1, ByteOrder.LITTLE_ENDIAN, mask1).fma(betaV, t1);
+                }
+                t0.intoMemorySegment(c, byte0, ByteOrder.LITTLE_ENDIAN, mask0);
+                t1.intoMemorySegment(c, byte1, ByteOrder.LITTLE_ENDIAN, mask1);
+            }
+        }
+    }
+
+    /** Plain triple loop for products too small to repay packing. */
+    static void direct(GemmProblem g) {
+        for (int i = 0; i < g.m(); i++) {
+            long aRow = g.aOffset() + i * g.aRowStride();
+            long cRow = g.cOffset() + i * g.cRowStride();
+            for (int j = 0; j < g.n(); j++) {
+                long bCol = g.bOffset() + j * g.bColStride();
+                float sum = 0f;
+                for (int p = 0; p < g.k(); p++) {
+                    sum += g.a().getAtIndex(FLOAT, aRow + p * g.aColStride())
+                            * loadB(g.b(), g.bType(), bCol + p * g.bRowStride());
+                }
+                store(g.c(), cRow + j, g.alpha() * sum, g.beta());
+            }
+        }
+    }
+
+    /** C = beta * C over the whole m x n block (the k = 0 case); beta 0 writes zeros without reading. */
+    static void scale(GemmProblem g) {
+        for (int i = 0; i < g.m(); i++) {
+            long cRow = g.cOffset() + i * g.cRowStride();
+            for (int j = 0; j < g.n(); j++) {
+                store(g.c(), cRow + j, 0f, g.beta());
+            }
+        }
+    }
+
+    private static void store(MemorySegment c, long index, float value, float beta) {
+        c.setAtIndex(FLOAT, index, beta == 0f ? value : value + beta * c.getAtIndex(FLOAT, index));
+    }
+
+    private static float loadB(MemorySegment b, ElementType type, long index) {
+        return switch (type) {
+            case F32 -> b.getAtIndex(FLOAT, index);
+            case BF16 -> HalfFloats.bf16ToFloat(b.getAtIndex(SHORT, index));
+            case F16 -> HalfFloats.f16ToFloat(b.getAtIndex(SHORT, index));
+        };
+    }
+}

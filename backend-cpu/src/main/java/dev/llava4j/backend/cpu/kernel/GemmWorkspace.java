@@ -1,0 +1,27 @@
+package dev.llava4j.backend.cpu.kernel;
+
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.KC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NC;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
+
+/**
+ * Per-thread packing buffers, allocated once per thread at their maximum size
+ * (about (MC + NC) * KC * 4 bytes, 2.4 MB with the defaults) and reused by every call.
+ */
+final class GemmWorkspace {
+
+    private static final ThreadLocal<GemmWorkspace> CURRENT = ThreadLocal.withInitial(GemmWorkspace::new);
+
+    final float[] packedA = new float[MC * KC];
+    final float[] packedB = new float[KC * NC];
+    final float[] tile = new float[MR * NR];
+
+    private GemmWorkspace() {
+    }
+
+    static GemmWorkspace current() {
+        return CURRENT.get();
+    }
+}

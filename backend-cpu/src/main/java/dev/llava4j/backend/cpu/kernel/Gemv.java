@@ -1,0 +1,250 @@
+package dev.llava4j.backend.cpu.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import dev.llava4j.backend.cpu.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector product for decoding (M = 1): y = alpha * x·Wᵀ + beta * y with W [n, k] row-major
+ * (unit column stride) in F32, BF16 or F16. Memory bound: four rows are streamed at once against a
+ * vector of x, and rows are split between threads.
+ *
+ * <p>For the 16-bit types the W row is read as int lanes, each holding an (even, odd) pair of
+ * elements, and converted with shifts and masks only ({@link HalfFloats}); x is copied once per call
+ * into the matching order (per block of 2L elements: the L even-indexed, then the L odd-indexed).
+ */
+public final class Gemv {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Elements of a 16-bit row covered by one int vector. */
+    private static final int PAIR_BLOCK = 2 * L;
+    private static final int ROWS = 4;
+    /** Minimum rows per thread: below this, waking a worker costs more than it saves. */
+    private static final int ROW_GRAIN = 64;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static final ThreadLocal<float[][]> X_BUFFER = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private Gemv() {
+    }
+
+    /**
+     * y[j] = alpha * sum_p W[j][p] * x[p] + beta * y[j] for j &lt; n, where x[p] is element
+     * {@code xOffset + p*xStride} of {@code x}, W[j][p] element {@code wOffset + j*wRowStride + p}
+     * of {@code w} (type {@code wType}) and y[j] element {@code yOffset + j} of {@code y}.
+     * Offsets and strides count elements. When beta is 0, y is only written.
+     */
+    public static void gemv(int n, int k, float alpha, MemorySegment x, long xOffset, long xStride,
+                            MemorySegment w, ElementType wType, long wOffset, long wRowStride,
+                            float beta, MemorySegment y, long yOffset) {
+        OperandCheck.dimensions("gemv", n, k);
+        OperandCheck.matrix("gemv", "x", x, ElementType.F32, xOffset, 1, 0, 1, 0, k, xStride, false);
+        OperandCheck.matrix("gemv", "W", w, wType, wOffset, 1, 0, n, wRowStride, k, 1, false);
+        OperandCheck.matrix("gemv", "y", y, ElementType.F32, yOffset, 1, 0, 1, 0, n, 1, true);
+        GemmProblem g = new GemmProblem(1, n, k, alpha, x, xOffset, 0, xStride,
+                w, wType, wOffset, 1, wRowStride, beta, y, yOffset, 0);
+        if (n == 0) {
+            return;
+        }
+        if (k == 0) {
+            GemmDriver.scale(g);
+        } else {
+            rowsParallel(g);
+        }
+    }
+
+    /** y = W·x for contiguous x, y and row-major W [n, k]. */
+    public static void gemv(int n, int k, MemorySegment x, long xOffset,
+                            MemorySegment w, ElementType wType, long wOffset, MemorySegment y, long yOffset) {
+        gemv(n, k, 1f, x, xOffset, 1, w, wType, wOffset, k, 0f, y, yOffset);
+    }
+
+    /** A 1 x k times k x n product whose B is Wᵀ (bRowStride 1), split over threads; k &gt; 0. */
+    static void rowsParallel(GemmProblem g) {
+        float[] xs = gatherX(g);
+        Parallel.parallelRange(g.n(), ROW_GRAIN, (from, to) -> rows(g, xs, from, to));
+    }
+
+    /** As {@link #rowsParallel} on the calling thread only. */
+    static void rowsSerial(GemmProblem g) {
+        rows(g, gatherX(g), 0, g.n());
+    }
+
+    /** Copies x into a per-thread buffer, in even/odd block order for 16-bit weights. */
+    private static float[] gatherX(GemmProblem g) {
+        int k = g.k();
+        float[][] holder = X_BUFFER.get();
+        if (holder[0].length < k) {
+            holder[0] = new float[Math.max(k, 2 * holder[0].length)];
+        }
+        float[] xs = holder[0];
+        MemorySegment x = g.a();
+        long base = g.aOffset();
+        long stride = g.aColStride();
+        int p = 0;
+        if (g.bType() != ElementType.F32) {
+            for (; p + PAIR_BLOCK <= k; p += PAIR_BLOCK) {
+                for (int t = 0; t < L; t++) {
+                    xs[p + t] = x.getAtIndex(FLOAT, base + (p + 2 * t) * stride);
+                    xs[p + L + t] = x.getAtIndex(FLOAT, base + (p + 2 * t + 1) * stride);
+                }
+            }
+        }
+        for (; p < k; p++) {
+            xs[p] = x.getAtIndex(FLOAT, base + p * stride);
+        }
+        return xs;
+    }
+
+    private static void rows(GemmProblem g, float[] xs, int from, int to) {
+        switch (g.bType()) {
+            case F32 -> rowsF32(g, xs, from, to);
+            case BF16 -> rowsHalf(g, xs, from, to, true);
+            case F16 -> rowsHalf(g, xs, from, to, false);
+        }
+    }
+
+    private static void rowsF32(GemmProblem g, float[] xs, int from, int to) {
+        MemorySegment w = g.b();
+        int k = g.k();
+        int kVec = F.loopBound(k);
+        long rowBytes = g.bColStride() * Float.BYTES;
+        int j = from;
+        for (; j + ROWS <= to; j += ROWS) {
+            long r0 = (g.bOffset() + j * g.bColStride()) * Float.BYTES;
+            long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
+            long r3 = r2 + rowBytes;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int p = 0; p < kVec; p += L) {
+                FloatVector xv = FloatVector.fromArray(F, xs, p);
+                long off = (long) p * Float.BYTES;
+                s0 = FloatVector.fromMemorySegment(F, w, r0 + off, LE).fma(xv, s0);
+                s1 = FloatVector.fromMemorySegment(F, w, r1 + off, LE).fma(xv, s1);
+                s2 = FloatVector.fromMemorySegment(F, w, r2 + off, LE).fma(xv, s2);
+                s3 = FloatVector.fromMemorySegment(F, w, r3 + off, LE).fma(xv, s3);
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int p = kVec; p < k; p++) {
+                float xp = xs[p];
+                d0 += w.get(FLOAT, r0 + (long) p * Float.BYTES) * xp;
+                d1 += w.get(FLOAT, r1 + (long) p * Float.BYTES) * xp;
+                d2 += w.get(FLOAT, r2 + (long) p * Float.BYTES) * xp;
+                d3 += w.get(FLOAT, r3 + (long) p * Float.BYTES) * xp;
+            }
+            store(g, j, d0, d1, d2, d3);
+        }
+        for (; j < to; j++) {
+            long r0 = (g.bOffset() + j * g.bColStride()) * Float.BYTES;
+            FloatVector s0 = FloatVector.zero(F);
+            for (int p = 0; p < kVec; p += L) {
+                s0 = FloatVector.fromMemorySegment(F, w, r0 + (long) p * Float.BYTES, LE).fma(FloatVector.fromArray(F, xs, p), s0);
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD);
+            for (int p = kVec; p < k; p++) {
+                d0 += w.get(FLOAT, r0 + (long) p * Float.BYTES) * xs[p];
+            }
+            store(g, j, d0);
+        }
+    }
+
+    /** BF16 ({@code bf16} true) or F16 rows; x is in even/odd block order up to the last full block. */
+    private static void rowsHalf(GemmProblem g, float[] xs, int from, int to, boolean bf16) {
+        MemorySegment w = g.b();
+        int k = g.k();
+        int kVec = k - k % PAIR_BLOCK;
+        long rowBytes = g.bColStride() * 2;
+        int j = from;
+        for (; j + ROWS <= to; j += ROWS) {
+            long r0 = (g.bOffset() + j * g.bColStride()) * 2;
+            long r1 = r0 + rowBytes;
+            long r2 = r1 + rowBytes;
+            long r3 = r2 + rowBytes;
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            if (bf16) {
+                for (int p = 0; p < kVec; p += PAIR_BLOCK) {
+                    FloatVector xe = FloatVector.fromArray(F, xs, p);
+                    FloatVector xo = FloatVector.fromArray(F, xs, p + L);
+                    long off = (long) p * 2;
+                    IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + off, LE);
+                    IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + off, LE);
+                    IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + off, LE);
+                    IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + off, LE);
+                    s0 = HalfFloats.bf16Odd(v0).fma(xo, HalfFloats.bf16Even(v0).fma(xe, s0));
+                    s1 = HalfFloats.bf16Odd(v1).fma(xo, HalfFloats.bf16Even(v1).fma(xe, s1));
+                    s2 = HalfFloats.bf16Odd(v2).fma(xo, HalfFloats.bf16Even(v2).fma(xe, s2));
+                    s3 = HalfFloats.bf16Odd(v3).fma(xo, HalfFloats.bf16Even(v3).fma(xe, s3));
+                }
+            } else {
+                for (int p = 0; p < kVec; p += PAIR_BLOCK) {
+                    FloatVector xe = FloatVector.fromArray(F, xs, p);
+                    FloatVector xo = FloatVector.fromArray(F, xs, p + L);
+                    long off = (long) p * 2;
+                    IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + off, LE);
+                    IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + off, LE);
+                    IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + off, LE);
+                    IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + off, LE);
+                    s0 = HalfFloats.f16Odd(v0).fma(xo, HalfFloats.f16Even(v0).fma(xe, s0));
+                    s1 = HalfFloats.f16Odd(v1).fma(xo, HalfFloats.f16Even(v1).fma(xe, s1));
+                    s2 = HalfFloats.f16Odd(v2).fma(xo, HalfFloats.f16Even(v2).fma(xe, s2));
+                    s3 = HalfFloats.f16Odd(v3).fma(xo, HalfFloats.f16Even(v3).fma(xe, s3));
+                }
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, k, bf16);
+            float d1 = s1.reduceLanes(VectorOperators.ADD) + halfTail(w, r1, xs, kVec, k, bf16);
+            float d2 = s2.reduceLanes(VectorOperators.ADD) + halfTail(w, r2, xs, kVec, k, bf16);
+            float d3 = s3.reduceLanes(VectorOperators.ADD) + halfTail(w, r3, xs, kVec, k, bf16);
+            store(g, j, d0, d1, d2, d3);
+        }
+        for (; j < to; j++) {
+            long r0 = (g.bOffset() + j * g.bColStride()) * 2;
+            FloatVector s0 = FloatVector.zero(F);
+            for (int p = 0; p < kVec; p += PAIR_BLOCK) {
+                IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + (long) p * 2, LE);
+                FloatVector even = bf16 ? HalfFloats.bf16Even(v0) : HalfFloats.f16Even(v0);
+                FloatVector odd = bf16 ? HalfFloats.bf16Odd(v0) : HalfFloats.f16Odd(v0);
+                s0 = odd.fma(FloatVector.fromArray(F, xs, p + L), even.fma(FloatVector.fromArray(F, xs, p), s0));
+            }
+            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, k, bf16));
+        }
+    }
+
+    /** Scalar part of a 16-bit row dot product over elements [from, k); x is in natural order there. */
+    private static float halfTail(MemorySegment w, long rowByte, float[] xs, int from, int k, boolean bf16) {
+        float sum = 0f;
+        for (int p = from; p < k; p++) {
+            short bits = w.get(SHORT, rowByte + (long) p * 2);
+            sum += (bf16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.f16ToFloat(bits)) * xs[p];
+        }
+        return sum;
+    }
+
+    private static void store(GemmProblem g, int j, float d0, float d1, float d2, float d3) {
+        store(g, j, d0);
+        store(g, j + 1, d1);
+        store(g, j + 2, d2);
+        store(g, j + 3, d3);
+    }
+
+    private static void store(GemmProblem g, int j, float dot) {
+        long index = g.cOffset() + j;
+        float value = g.alpha() * dot;
+        if (g.beta() != 0f) {
+            value += g.beta() * g.c().getAtIndex(FLOAT, index);
+        }
+        g.c().setAtIndex(FLOAT, index, value);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.llava4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./llava4j}: one picocli command with a subcommand per task. */
+@Command(name = "llava4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "A pure-JVM tensor engine and LLaVA-1.5: inference, training, evaluation.",
+        subcommands = {
+                VersionCommand.class,
+                InfoCommand.class,
+                InspectCommand.class,
+                TestCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::handleError)
+                .execute(args);
+        System.exit(code);
+    }
+
+    /** Failures become one clear line on stderr and exit code 1 (usage errors are 2, by picocli). */
+    private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        System.err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        if (System.getenv("LLAVA4J_DEBUG") != null) {
+            e.printStackTrace();
+        }
+        return e instanceof IllegalArgumentException || e instanceof java.io.IOException ? 2 : 1;
+    }
+}

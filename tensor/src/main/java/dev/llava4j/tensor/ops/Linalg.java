@@ -1,0 +1,62 @@
+package dev.llava4j.tensor.ops;
+
+import dev.llava4j.tensor.GradMode;
+import dev.llava4j.tensor.Node;
+import dev.llava4j.tensor.Shape;
+import dev.llava4j.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Matrix products with torch.matmul semantics (1-d promotion, broadcast batch dimensions). */
+public final class Linalg {
+    private Linalg() {
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul needs at least 1-d operands");
+        }
+        if (a.rank() == 1) {
+            return squeezeAt(matmul(a.unsqueeze(0), b), -2);
+        }
+        if (b.rank() == 1) {
+            return squeezeAt(matmul(a, b.unsqueeze(-1)), -1);
+        }
+        int m = a.size(-2);
+        int k = a.size(-1);
+        int n = b.size(-1);
+        if (b.size(-2) != k) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ, " + Shape.toString(a.shape()) + " x " + Shape.toString(b.shape()));
+        }
+        if (b.rank() == 2 && a.rank() > 2) {
+            // one weight for every batch row: a single [rows, k] x [k, n] product instead of a batch of small ones
+            int[] outShape = a.shape();
+            outShape[outShape.length - 1] = n;
+            return matmul(a.reshape(-1, k), b).reshape(outShape);
+        }
+        int[] batchA = Arrays.copyOf(a.shape(), a.rank() - 2);
+        int[] batchB = Arrays.copyOf(b.shape(), b.rank() - 2);
+        int[] batch = Shape.broadcast(batchA, batchB);
+        Tensor ae;
+        Tensor be;
+        try (GradMode.Guard g = GradMode.noGrad()) {
+            ae = a.expand(Shape.concat(batch, m, k));
+            be = b.expand(Shape.concat(batch, k, n));
+        }
+        Tensor out = Tensor.empty(Elementwise.resultType(a, b), Shape.concat(batch, m, n));
+        a.backend().matmul(ae, be, out);
+        return Node.record(out, "Matmul", g -> new Tensor[]{
+                a.requiresGrad() ? Reductions.sumToShape(matmul(g, be.mT()), a.shape()).to(a.dtype()) : null,
+                b.requiresGrad() ? Reductions.sumToShape(matmul(ae.mT(), g), b.shape()).to(b.dtype()) : null}, a, b);
+    }
+
+    private static Tensor squeezeAt(Tensor t, int dim) {
+        return t.squeeze(dim);
+    }
+
+    /** y = x · Wᵀ + b, W in PyTorch's [out, in] layout; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Tensor y = matmul(x, weight.mT());
+        return bias == null ? y : y.add(bias);
+    }
+}
