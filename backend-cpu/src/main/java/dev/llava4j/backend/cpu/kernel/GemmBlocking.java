@@ -18,7 +18,7 @@ final class GemmBlocking {
     /** Floats per vector. */
     static final int L = F.length();
     /** Rows of the register tile; {@link MicroKernel} is written out for exactly this many. */
-    static final int MR = 6;
+    static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
 

@@ -24,6 +24,7 @@ final class GemmDriver {
 
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private GemmDriver() {
     }
@@ -61,32 +62,47 @@ final class GemmDriver {
     }
 
     /** C[i][j] = alpha * tile[i][j] + beta * C[i][j] for i &lt; rows, j &lt; cols; C is not read when beta is 0. */
-    private static void writeTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
-                                  float alpha, float beta) {
-        boolean full = cols == NR;
-        FloatVector betaV = FloatVector.broadcast(F, beta);
-        VectorMask<Float> mask0 = full ? null : F.indexInRange(0, cols);
-        VectorMask<Float> mask1 = full ? null : F.indexInRange(L, cols);
+    static void writeTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
+                          float alpha, float beta) {
+        if (cols == NR) {
+            writeFullWidthTile(tile, rows, c, cIndex, cRowStride, alpha, beta);
+        } else {
+            writeNarrowTile(tile, rows, cols, c, cIndex, cRowStride, alpha, beta);
+        }
+    }
+
+    private static void writeFullWidthTile(float[] tile, int rows, MemorySegment c, long cIndex, long cRowStride,
+                                           float alpha, float beta) {
         for (int i = 0; i < rows; i++) {
             long byte0 = (cIndex + i * cRowStride) * Float.BYTES;
             long byte1 = byte0 + (long) L * Float.BYTES;
             FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
             FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
-            if (full) {
-                if (beta != 0f) {
-                    t0 = FloatVector.fromMemorySegment(F, c, byte0, ByteOrder.LITTLE_ENDIAN).fma(betaV, t0);
-                    t1 = FloatVector.fromMemorySegment(F, c, byte1, ByteOrder.LITTLE_ENDIAN).fma(betaV, t1);
-                }
-                t0.intoMemorySegment(c, byte0, ByteOrder.LITTLE_ENDIAN);
-                t1.intoMemorySegment(c, byte1, ByteOrder.LITTLE_ENDIAN);
-            } else {
-                if (beta != 0f) {
-                    t0 = FloatVector.fromMemorySegment(F, c, byte0, ByteOrder.LITTLE_ENDIAN, mask0).fma(betaV, t0);
-                    t1 = FloatVector.fromMemorySegment(F, c, byte1, ByteOrder.LITTLE_ENDIAN, mask1).fma(betaV, t1);
-                }
-                t0.intoMemorySegment(c, byte0, ByteOrder.LITTLE_ENDIAN, mask0);
-                t1.intoMemorySegment(c, byte1, ByteOrder.LITTLE_ENDIAN, mask1);
+            if (beta != 0f) {
+                t0 = FloatVector.fromMemorySegment(F, c, byte0, LE).mul(beta).add(t0);
+                t1 = FloatVector.fromMemorySegment(F, c, byte1, LE).mul(beta).add(t1);
             }
+            t0.intoMemorySegment(c, byte0, LE);
+            t1.intoMemorySegment(c, byte1, LE);
+        }
+    }
+
+    /** Right-edge tile: lanes at or beyond {@code cols} are masked off. */
+    private static void writeNarrowTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex,
+                                        long cRowStride, float alpha, float beta) {
+        VectorMask<Float> mask0 = F.indexInRange(0, cols);
+        VectorMask<Float> mask1 = F.indexInRange(L, cols);
+        for (int i = 0; i < rows; i++) {
+            long byte0 = (cIndex + i * cRowStride) * Float.BYTES;
+            long byte1 = byte0 + (long) L * Float.BYTES;
+            FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
+            FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
+            if (beta != 0f) {
+                t0 = FloatVector.fromMemorySegment(F, c, byte0, LE, mask0).mul(beta).add(t0);
+                t1 = FloatVector.fromMemorySegment(F, c, byte1, LE, mask1).mul(beta).add(t1);
+            }
+            t0.intoMemorySegment(c, byte0, LE, mask0);
+            t1.intoMemorySegment(c, byte1, LE, mask1);
         }
     }
 
