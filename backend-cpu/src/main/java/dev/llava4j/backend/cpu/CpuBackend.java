@@ -368,8 +368,7 @@ public final class CpuBackend extends ReferenceBackend {
         if (f32Contiguous(param) && f32Contiguous(grad) && f32Contiguous(m) && f32Contiguous(v)
                 && m.offset() == 0 && v.offset() == 0) {
             CpuLossKernels.adamw(param.segment(), param.offset(), grad.segment(), grad.offset(), m.segment(),
-                    v.segment(), param.numel(), (float) lr, (float) beta1, (float) beta2, (float) eps,
-                    (float) weightDecay, step);
+                    v.segment(), param.numel(), lr, beta1, beta2, eps, weightDecay, step);
         } else {
             super.adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
         }

@@ -54,13 +54,17 @@ final class CpuLossKernels {
 
     /** torch.optim.AdamW on contiguous F32 param/grad/m/v (offsets in elements). */
     static void adamw(MemorySegment p, long po, MemorySegment g, long go, MemorySegment m, MemorySegment v, int n,
-                      float lr, float beta1, float beta2, float eps, float wd, long step) {
-        float decay = 1f - lr * wd;
-        float bc1 = (float) (1 - Math.pow(beta1, step));
-        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        float stepSize = lr / bc1;
-        float oneMinusB1 = 1f - beta1;
-        float oneMinusB2 = 1f - beta2;
+                      double lr, double b1, double b2, double epsilon, double wd, long step) {
+        // scalars are formed in double and rounded once, as PyTorch does with Python floats (1 - 0.999 in float
+        // arithmetic would be off by 1e-5 relative)
+        float decay = (float) (1 - lr * wd);
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
+        float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
+        float beta1 = (float) b1;
+        float beta2 = (float) b2;
+        float eps = (float) epsilon;
+        float oneMinusB1 = (float) (1 - b1);
+        float oneMinusB2 = (float) (1 - b2);
         Parallel.parallelRange(n, 1 << 14, (from, to) -> {
             int i = from;
             for (int b = from + S.loopBound(to - from); i < b; i += S.length()) {
