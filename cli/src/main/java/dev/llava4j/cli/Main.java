@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
                 VersionCommand.class,
                 InfoCommand.class,
                 InspectCommand.class,
+                TokenizeCommand.class,
+                InspectDataCommand.class,
+                EvalCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -177,6 +177,16 @@ public final class Tensor {
         return t;
     }
 
+    /** A tensor with shape and dtype but no data (see {@link MetaStorage}); replaced when weights are loaded. */
+    public static Tensor meta(DType dtype, int... shape) {
+        int n = Shape.numel(shape);
+        return new Tensor(new MetaStorage((long) n * dtype.byteSize()), dtype, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    public boolean isMeta() {
+        return storage instanceof MetaStorage;
+    }
+
     /** Views existing host memory (e.g. a memory-mapped checkpoint tensor) without copying. */
     public static Tensor wrap(MemorySegment data, DType dtype, int... shape) {
         int n = Shape.numel(shape);
@@ -238,6 +248,10 @@ public final class Tensor {
     /** The host memory of this tensor's storage (whole storage; index it with offset and strides). */
     public MemorySegment segment() {
         storage.checkAlive();
+        if (storage instanceof MetaStorage) {
+            throw new IllegalStateException("tensor of shape " + Shape.toString(shape) + " has no data: it is a"
+                    + " placeholder parameter that was neither initialised nor loaded from a checkpoint");
+        }
         if (!(storage instanceof HostStorage hs)) {
             throw new IllegalStateException("tensor lives on " + device() + "; copy it to the CPU first");
         }

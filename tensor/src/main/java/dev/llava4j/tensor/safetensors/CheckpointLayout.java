@@ -50,6 +50,10 @@ sealed interface CheckpointLayout {
             throw new SafetensorsException(dir, "several shard indexes " + indexes
                     + "; open the one you mean directly");
         }
+        if (names.contains("model.safetensors")) {
+            // the Hugging Face single-file name wins over other .safetensors files kept beside it
+            return new FileSet(List.of(dir.resolve("model.safetensors")));
+        }
         List<Path> shards = names.stream().filter(n -> n.endsWith(".safetensors")).map(dir::resolve).toList();
         if (!shards.isEmpty()) {
             return new FileSet(shards);
