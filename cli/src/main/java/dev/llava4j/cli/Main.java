@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 TokenizeCommand.class,
                 InspectDataCommand.class,
+                PreprocessCommand.class,
+                ForwardCommand.class,
+                GenerateCommand.class,
+                ChatCommand.class,
                 EvalCommand.class,
+                MakeRandomCheckpointCommand.class,
+                BenchCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class
         })

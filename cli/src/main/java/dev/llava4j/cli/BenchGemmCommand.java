@@ -1,0 +1,89 @@
+package dev.llava4j.cli;
+
+import dev.llava4j.backend.cpu.Parallel;
+import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Generator;
+import dev.llava4j.tensor.GradMode;
+import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.backend.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./llava4j bench gemm}: C[M,N] = A[M,K] · Wᵀ with W [N,K] in the given dtype (the Linear layout), median of
+ * timed runs after warm-up; each timed sample repeats the product until it lasts at least 50 ms.
+ */
+@Command(name = "gemm", description = "Time one matrix product on the CPU backend.")
+public final class BenchGemmCommand implements Callable<Integer> {
+    @Option(names = "--m", required = true)
+    int m;
+    @Option(names = "--n", required = true)
+    int n;
+    @Option(names = "--k", required = true)
+    int k;
+    @Option(names = "--dtype", defaultValue = "f32", description = "Weight dtype: f32, bf16 or f16.")
+    String dtype;
+    @Option(names = "--threads", description = "Threads (default: all cores).")
+    Integer threads;
+    @Option(names = "--reps", defaultValue = "7", description = "Timed samples (median reported).")
+    int reps;
+    @Option(names = "--json", description = "One JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        DType wt = ModelOptions.parseDtype(dtype);
+        Generator g = new Generator(1);
+        Tensor a = Tensor.randn(g, m, k);
+        Tensor w = Tensor.randn(g, n, k).to(wt);
+        Tensor out = Tensor.empty(m, n);
+        Tensor b = w.mT();
+        Backend be = a.backend();
+        try (GradMode.Guard ng = GradMode.noGrad()) {
+            double flop = 2.0 * m * n * k;
+            int calls = 1;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                be.matmul(a, b, out);
+                long dt = System.nanoTime() - t0;
+                calls = (int) Math.max(1, Math.min(10_000, 50e6 / Math.max(dt, 1)));
+            }
+            double[] ms = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                for (int c = 0; c < calls; c++) {
+                    be.matmul(a, b, out);
+                }
+                ms[r] = (System.nanoTime() - t0) / 1e6 / calls;
+            }
+            Arrays.sort(ms);
+            double median = ms[reps / 2];
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("op", "gemm");
+            line.put("m", m);
+            line.put("n", n);
+            line.put("k", k);
+            line.put("dtype", dtype);
+            line.put("threads", Parallel.threads());
+            line.put("gflops", Math.round(flop / (median * 1e6) * 100) / 100.0);
+            line.put("ms", Math.round(median * 10000) / 10000.0);
+            line.put("engine", "llava4j");
+            line.put("calls_per_sample", calls);
+            line.put("min_ms", Math.round(ms[0] * 10000) / 10000.0);
+            line.put("max_ms", Math.round(ms[reps - 1] * 10000) / 10000.0);
+            if (wt != DType.F32) {
+                line.put("weight_gb_per_s", Math.round((double) n * k * wt.byteSize() / (median * 1e6) * 100) / 100.0);
+            }
+            System.out.println(json ? JsonText.write(line) : line.toString());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.llava4j.cli;
+
+import dev.llava4j.backend.cpu.Parallel;
+import dev.llava4j.llava.LlavaModel;
+import dev.llava4j.llava.generate.GenerationOptions;
+import dev.llava4j.llava.generate.GenerationResult;
+import dev.llava4j.llava.generate.TextGenerator;
+import dev.llava4j.llava.generate.TokenListener;
+import dev.llava4j.llava.image.ImageLoader;
+import dev.llava4j.llava.image.RgbImage;
+import dev.llava4j.tensor.GradMode;
+import dev.llava4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./llava4j bench generate}: load time, image encoding, prefill and decode speed, peak RSS of one greedy
+ * generation (EOS ignored so that exactly --max-new-tokens are produced).
+ */
+@Command(name = "generate", description = "Time load, image encoding, prefill and decode of one generation.")
+public final class BenchGenerateCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--image", required = true, paramLabel = "FILE")
+    Path image;
+
+    @Option(names = "--prompt", defaultValue = "Describe this image in detail.")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", defaultValue = "32")
+    int maxNewTokens;
+
+    @Option(names = "--threads", description = "Threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "One JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        long t0 = System.nanoTime();
+        try (LlavaModel model = modelOptions.load(); GradMode.Guard ng = GradMode.noGrad()) {
+            long loadNs = System.nanoTime() - t0;
+            RgbImage img = ImageLoader.load(image);
+            long t1 = System.nanoTime();
+            Tensor features = model.imageFeatures(List.of(img));
+            long encodeNs = System.nanoTime() - t1;
+            long[] ids = model.tokenize(model.prompt(prompt, true));
+            GenerationOptions opts = GenerationOptions.greedy(maxNewTokens).withStopAtEos(false);
+            GenerationResult r = new TextGenerator(model.module(), model.tokenizer())
+                    .generate(new long[][]{ids}, features, opts, TokenListener.NONE).get(0);
+            int decoded = Math.max(r.ids().length - 1, 1);
+            double prefillMs = r.prefillNanos() / 1e6;
+            double decodeMsPerToken = r.decodeNanos() / 1e6 / decoded;
+            long weightBytes = checkpointBytes(modelOptions.model);
+            long llmBytes = model.module().languageModel().stateDict().values().stream()
+                    .mapToLong(t -> (long) t.numel() * t.dtype().byteSize()).sum();
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("engine", "llava4j");
+            line.put("bench", "generate");
+            line.put("threads", Parallel.threads());
+            line.put("model", modelOptions.model.toString());
+            line.put("load_ms", round(loadNs / 1e6));
+            line.put("image_encode_ms", round(encodeNs / 1e6));
+            line.put("prefill_tokens", r.promptPositions());
+            line.put("prefill_ms", round(prefillMs));
+            line.put("prefill_tokens_per_s", round(r.promptPositions() / (prefillMs / 1e3)));
+            line.put("new_tokens", r.ids().length);
+            line.put("decode_ms_per_token", round(decodeMsPerToken));
+            line.put("decode_tokens_per_s", round(1e3 / decodeMsPerToken));
+            line.put("decode_weight_gb_per_s", round(llmBytes / 1e9 / (decodeMsPerToken / 1e3)));
+            line.put("checkpoint_gb", round(weightBytes / 1e9));
+            line.put("peak_rss_gb", round(peakRssBytes() / 1e9));
+            System.out.println(json ? JsonText.write(line) : line.toString());
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static long checkpointBytes(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".safetensors")).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** VmHWM of /proc/self/status (Linux); -1 elsewhere. */
+    static long peakRssBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
