@@ -61,8 +61,8 @@ public final class CpuBackend extends ReferenceBackend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        if (f32(x, out)) {
-            CpuElementwise.unary(op, x, out);
+        if (f32(out) && CpuElementwise.isFloat(x)) {
+            CpuElementwise.unary(op, CpuElementwise.asF32(x), out);
         } else {
             super.unary(op, x, out);
         }
@@ -70,8 +70,8 @@ public final class CpuBackend extends ReferenceBackend {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (f32(a, b, out) && VectorMath.vectorizable(op)) {
-            CpuElementwise.binary(op, a, b, out);
+        if (f32(out) && CpuElementwise.isFloat(a) && CpuElementwise.isFloat(b) && VectorMath.vectorizable(op)) {
+            CpuElementwise.binary(op, CpuElementwise.asF32(a), CpuElementwise.asF32(b), out);
         } else {
             super.binary(op, a, b, out);
         }

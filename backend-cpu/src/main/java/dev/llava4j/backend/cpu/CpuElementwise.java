@@ -47,6 +47,36 @@ final class CpuElementwise {
         return new RowLoop(shapeOf.shape(), st, off);
     }
 
+    /**
+     * An F32 view with the same shape and strides as t (t itself when already F32): only the storage range the view
+     * touches is converted, so a broadcast BF16 bias costs its own size, not the broadcast size.
+     */
+    static Tensor asF32(Tensor t) {
+        if (t.dtype() == DType.F32) {
+            return t;
+        }
+        int[] shape = t.shape();
+        int[] strides = t.strides();
+        long span = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 0) {
+                span = 0;
+                break;
+            }
+            span += (long) (shape[d] - 1) * strides[d];
+        }
+        Tensor flat = new Tensor(t.storage(), t.dtype(), new int[]{(int) span}, new int[]{1}, t.offset());
+        Tensor converted = Tensor.empty(DType.F32, (int) span);
+        if (!copy(flat, converted)) {
+            dev.llava4j.tensor.backend.Backends.byName("reference").copy(flat, converted);
+        }
+        return new Tensor(converted.storage(), DType.F32, shape, strides, 0);
+    }
+
+    static boolean isFloat(Tensor t) {
+        return t.dtype() == DType.F32 || t.dtype() == DType.BF16 || t.dtype() == DType.F16;
+    }
+
     /** out = op(x) for F32 views. */
     static void unary(UnaryOp op, Tensor x, Tensor out) {
         MemorySegment xs = x.segment();
