@@ -39,6 +39,13 @@ public final class LlavaWeights implements AutoCloseable {
      * @param dtype       convert every weight to this dtype (copy), or null to keep the stored dtypes (zero copy)
      */
     public static LlavaWeights load(Path dir, Path visionTower, DType dtype) throws IOException {
+        return load(dir, visionTower, dtype, false);
+    }
+
+    /**
+     * @param copy copy every weight into owned memory (training updates weights in place; mapped files are read-only)
+     */
+    public static LlavaWeights load(Path dir, Path visionTower, DType dtype, boolean copy) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
@@ -71,6 +78,8 @@ public final class LlavaWeights implements AutoCloseable {
                     Tensor t = TensorFiles.view(ckpt, e.name());
                     if (dtype != null && t.dtype() != dtype && t.dtype().isFloating()) {
                         t = t.to(dtype);
+                    } else if (copy) {
+                        t = t.copy();
                     }
                     if (state.put(name.get(), t) != null) {
                         throw new IOException("tensor " + name.get() + " appears twice (" + e.file() + " and " + source.get(name.get()) + ")");
