@@ -1,8 +1,10 @@
 package dev.llava4j.llava.train;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Round tick positions for a plot axis: a step of 1, 2 or 5 times a power of ten, chosen so that about
@@ -50,9 +52,9 @@ record AxisTicks(double min, double max, double step, List<Double> ticks) {
             value = 0; // -0.0 and rounding noise around zero
         }
         if (step < 1e-3 || Math.abs(value) >= 1e7) {
-            return String.format(java.util.Locale.ROOT, "%.1e", value);
+            return String.format(Locale.ROOT, "%.1e", value);
         }
         int decimals = Math.max(0, -(int) Math.floor(Math.log10(step) + 1e-9));
-        return new BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

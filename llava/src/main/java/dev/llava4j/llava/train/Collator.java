@@ -58,6 +58,6 @@ public final class Collator {
                 hasImage[s] = true;
             }
         }
-        return new TrainBatch(ids, inputIds, labels, pixels, hasImage, padId, supervised);
+        return new TrainBatch(ids, inputIds, labels, pixels.toArray(new float[0][]), hasImage, padId, supervised);
     }
 }

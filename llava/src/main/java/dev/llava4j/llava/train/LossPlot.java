@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
@@ -182,10 +183,12 @@ public final class LossPlot {
 
     /**
      * Exponential moving average with a bias correction (as TensorBoard's smoothing), so the curve starts at
-     * the data rather than at zero. Weight 0.9 for up to a few hundred points, heavier for long runs.
+     * the data rather than at zero. The averaging window grows with the run (about 1/50 of the points, 5 to
+     * 200) so that short runs are not smoothed into a lagging line and long runs are not left noisy.
      */
     static List<double[]> smoothed(List<double[]> points) {
-        double beta = points.size() > 2000 ? 0.99 : points.size() > 200 ? 0.97 : 0.9;
+        double window = Math.clamp(points.size() / 50.0, 5.0, 200.0);
+        double beta = 1 - 1 / window;
         List<double[]> out = new ArrayList<>(points.size());
         double avg = 0;
         double weight = 0;
@@ -220,7 +223,7 @@ public final class LossPlot {
         FontMetrics fm = g.getFontMetrics();
         g.drawString(title, (WIDTH - fm.stringWidth(title)) / 2, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        String last = String.format(java.util.Locale.ROOT, "last: step %d, loss %.4f",
+        String last = String.format(Locale.ROOT, "last: step %d, loss %.4f",
                 (long) points.getLast()[0], points.getLast()[1]);
         g.setColor(Color.DARK_GRAY);
         g.drawString(last, WIDTH - RIGHT - g.getFontMetrics().stringWidth(last), 30);

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One micro-batch as the trainer consumes it. Token ids and labels stay per sample and unpadded (the image
- * placeholder -200 still in place) because splicing images changes the lengths; {@link #paddedInputIds()},
+ * placeholder -200 still in place) because splicing images changes the lengths; the arrays are the batch's own
+ * and are not copied again (callers must not modify them); {@link #paddedInputIds()},
  * {@link #paddedLabels()} and {@link #attentionMask()} give LLaVA's right-padded text-only view.
  *
  * @param sampleIds        record ids, in batch order
@@ -17,12 +18,11 @@ import java.util.List;
  * @param padId            the id padding uses
  * @param supervisedTokens label positions that are not -100 (the loss's denominator)
  */
-public record TrainBatch(List<String> sampleIds, long[][] inputIds, long[][] labels, List<float[]> pixelValues,
+public record TrainBatch(List<String> sampleIds, long[][] inputIds, long[][] labels, float[][] pixelValues,
                          boolean[] hasImage, int padId, int supervisedTokens) {
 
     public TrainBatch {
         sampleIds = List.copyOf(sampleIds);
-        pixelValues = List.copyOf(pixelValues);
     }
 
     public int size() {
@@ -30,7 +30,35 @@ public record TrainBatch(List<String> sampleIds, long[][] inputIds, long[][] lab
     }
 
     public int numImages() {
-        return pixelValues.size();
+        return pixelValues.length;
+    }
+
+    /** All images concatenated, {@code [numImages, 3, H, W]} flattened (all images have the same size). */
+    public float[] stackedPixelValues() {
+        if (pixelValues.length == 0) {
+            return new float[0];
+        }
+        int per = pixelValues[0].length;
+        float[] out = new float[pixelValues.length * per];
+        for (int i = 0; i < pixelValues.length; i++) {
+            if (pixelValues[i].length != per) {
+                throw new IllegalStateException("image " + i + " of the batch (sample '" + imageSampleId(i)
+                        + "') has " + pixelValues[i].length + " values, the first has " + per);
+            }
+            System.arraycopy(pixelValues[i], 0, out, i * per, per);
+        }
+        return out;
+    }
+
+    /** The id of the sample that owns image {@code imageIndex}. */
+    private String imageSampleId(int imageIndex) {
+        int seen = -1;
+        for (int s = 0; s < hasImage.length; s++) {
+            if (hasImage[s] && ++seen == imageIndex) {
+                return sampleIds.get(s);
+            }
+        }
+        return "?";
     }
 
     /** Text tokens in the batch before image expansion, without padding. */

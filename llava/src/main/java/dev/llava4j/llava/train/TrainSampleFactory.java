@@ -36,6 +36,12 @@ public final class TrainSampleFactory {
         this.pipeline = pipeline;
     }
 
+    /** With the template given by name ("plain", "v1", "vicuna_v1", "llava_v1"). */
+    public TrainSampleFactory(Path imageFolder, LlamaTokenizer tokenizer, String template, int maxLength,
+                              LlavaImagePipeline pipeline) {
+        this(imageFolder, tokenizer, ChatTemplate.named(template), maxLength, pipeline);
+    }
+
     /** The sample, or {@link BadRecordException} naming the record and what is wrong with it. */
     public TrainSample make(LlavaRecord record) throws BadRecordException {
         TokenizedSample tokens;

@@ -1,0 +1,112 @@
+package dev.llava4j.llava.demo;
+
+import dev.llava4j.llava.data.LlavaPreprocessor;
+import dev.llava4j.llava.data.LlavaRecord;
+import dev.llava4j.tensor.Generator;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the LLaVA-format training records of one scene. */
+final class TrainingRecords {
+
+    private static final String IMAGE_FIRST = LlavaPreprocessor.IMAGE_TOKEN + "\n";
+
+    private TrainingRecords() {
+    }
+
+    /** Stage 1: an instruction and the caption. */
+    static LlavaRecord caption(String id, String image, Scene scene, Generator random) {
+        String instruction = pick(ShapeWorld.CAPTION_INSTRUCTIONS, random);
+        return record(id + "-caption", image, List.of(IMAGE_FIRST + instruction, SceneLanguage.caption(scene)));
+    }
+
+    /** Stage 2: short-answer VQA, full-sentence QA, multi-turn description and yes/no existence. */
+    static List<LlavaRecord> instructionRecords(String id, String image, Scene scene, Generator random) {
+        List<LlavaRecord> out = new ArrayList<>();
+
+        List<String> vqa = new ArrayList<>();
+        for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
+            vqa.add(ShapeWorld.shortAnswerPrompt(q.text()));
+            vqa.add(q.shortAnswer());
+        }
+        out.add(record(id + "-vqa", image, withImage(vqa)));
+
+        List<String> sentences = new ArrayList<>();
+        for (Question q : distinctQuestions(scene, 1 + random.nextInt(2), random)) {
+            sentences.add(q.text());
+            sentences.add(q.sentenceAnswer());
+        }
+        out.add(record(id + "-sentence", image, withImage(sentences)));
+
+        List<String> detail = new ArrayList<>(List.of(
+                "What objects are in the image?", SceneLanguage.objectList(scene),
+                "Describe the image in detail.", SceneLanguage.detailedDescription(scene)));
+        List<Question> where = SceneLanguage.questions(scene, QuestionKind.POSITION);
+        if (!where.isEmpty() && random.nextInt(2) == 0) {
+            Question q = pick(where, random);
+            detail.add(q.text());
+            detail.add(q.sentenceAnswer());
+        }
+        out.add(record(id + "-detail", image, withImage(detail)));
+
+        Question yes = Existence.positive(scene, random);
+        Question no = Existence.negative(scene, random).question();
+        List<String> pope = new ArrayList<>();
+        for (Question q : random.nextInt(2) == 0 ? List.of(yes, no) : List.of(no, yes)) {
+            pope.add(ShapeWorld.shortAnswerPrompt(q.text()));
+            pope.add(q.shortAnswer());
+        }
+        out.add(record(id + "-pope", image, withImage(pope)));
+        return out;
+    }
+
+    /** A text-only question about the world (no image). */
+    static LlavaRecord textOnly(String id, Generator random) {
+        String[] qa = pick(ShapeWorld.TEXT_ONLY, random);
+        return record(id, null, List.of(qa[0], qa[1]));
+    }
+
+    /**
+     * Up to {@code n} different questions: a random kind among those with a question for this scene, then a
+     * random question of that kind (so rare kinds are not drowned by counting questions).
+     */
+    static List<Question> distinctQuestions(Scene scene, int n, Generator random) {
+        List<List<Question>> byKind = new ArrayList<>();
+        for (QuestionKind kind : SceneLanguage.OPEN_KINDS) {
+            List<Question> qs = new ArrayList<>(SceneLanguage.questions(scene, kind));
+            if (!qs.isEmpty()) {
+                byKind.add(qs);
+            }
+        }
+        List<Question> out = new ArrayList<>();
+        while (out.size() < n && !byKind.isEmpty()) {
+            int k = random.nextInt(byKind.size());
+            List<Question> qs = byKind.get(k);
+            out.add(qs.remove(random.nextInt(qs.size())));
+            if (qs.isEmpty()) {
+                byKind.remove(k);
+            }
+        }
+        return out;
+    }
+
+    /** Puts the image token in front of the first human turn. */
+    private static List<String> withImage(List<String> turns) {
+        List<String> out = new ArrayList<>(turns);
+        out.set(0, IMAGE_FIRST + out.getFirst());
+        return out;
+    }
+
+    /** Alternating human / gpt values into a record. */
+    private static LlavaRecord record(String id, String image, List<String> turns) {
+        List<LlavaRecord.Message> messages = new ArrayList<>();
+        for (int t = 0; t < turns.size(); t++) {
+            messages.add(new LlavaRecord.Message(t % 2 == 0 ? LlavaRecord.HUMAN : LlavaRecord.GPT, turns.get(t)));
+        }
+        return new LlavaRecord(id, image, messages);
+    }
+
+    static <T> T pick(List<T> items, Generator random) {
+        return items.get(random.nextInt(items.size()));
+    }
+}
