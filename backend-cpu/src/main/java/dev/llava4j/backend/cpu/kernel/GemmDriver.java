@@ -47,16 +47,21 @@ final class GemmDriver {
                     int mc = Math.min(MC, m1 - ic);
                     GemmPacking.packA(g.a(), g.aOffset() + ic * g.aRowStride() + pc * g.aColStride(),
                             g.aRowStride(), g.aColStride(), mc, kc, packedA);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bBase = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            MicroKernel.multiply(kc, packedA, ir * kc, packedB, bBase, tile);
-                            long cIndex = g.cOffset() + (ic + ir) * g.cRowStride() + jc + jr;
-                            writeTile(tile, Math.min(MR, mc - ir), nr, g.c(), cIndex, g.cRowStride(), g.alpha(), beta);
-                        }
-                    }
+                    multiplyBlock(packedA, packedB, tile, mc, nc, kc, g.c(),
+                            g.cOffset() + ic * g.cRowStride() + jc, g.cRowStride(), g.alpha(), beta);
                 }
+            }
+        }
+    }
+
+    /** C block (mc x nc at element cIndex) = alpha * packedA·packedB + beta * C block, tile by tile. */
+    static void multiplyBlock(float[] packedA, float[] packedB, float[] tile, int mc, int nc, int kc,
+                                      MemorySegment c, long cIndex, long cRowStride, float alpha, float beta) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, tile);
+                writeTile(tile, Math.min(MR, mc - ir), nr, c, cIndex + ir * cRowStride + jr, cRowStride, alpha, beta);
             }
         }
     }

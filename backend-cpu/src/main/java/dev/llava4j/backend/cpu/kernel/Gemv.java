@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>For the 16-bit types the W row is read as int lanes, each holding an (even, odd) pair of
  * elements, and converted with shifts and masks only ({@link HalfFloats}); x is copied once per call
  * into the matching order (per block of 2L elements: the L even-indexed, then the L odd-indexed).
+ * As with {@link Sgemm}, segments must be accessible from the {@link Parallel} pool threads.
  */
 public final class Gemv {
 
@@ -109,8 +110,8 @@ public final class Gemv {
     private static void rows(GemmProblem g, float[] xs, int from, int to) {
         switch (g.bType()) {
             case F32 -> rowsF32(g, xs, from, to);
-            case BF16 -> rowsHalf(g, xs, from, to, true);
-            case F16 -> rowsHalf(g, xs, from, to, false);
+            case BF16 -> rowsBf16(g, xs, from, to);
+            case F16 -> rowsF16(g, xs, from, to);
         }
     }
 
@@ -160,11 +161,13 @@ public final class Gemv {
         }
     }
 
-    /** BF16 ({@code bf16} true) or F16 rows; x is in even/odd block order up to the last full block. */
-    private static void rowsHalf(GemmProblem g, float[] xs, int from, int to, boolean bf16) {
+    // The BF16 and F16 loops are deliberately separate small methods: one method holding both
+    // overflowed C2's inlining budget, leaving the conversions as real calls on boxed vectors (~10x slower).
+
+    /** BF16 rows [from, to); x is in even/odd block order up to the last full block. */
+    private static void rowsBf16(GemmProblem g, float[] xs, int from, int to) {
         MemorySegment w = g.b();
-        int k = g.k();
-        int kVec = k - k % PAIR_BLOCK;
+        int kVec = g.k() - g.k() % PAIR_BLOCK;
         long rowBytes = g.bColStride() * 2;
         int j = from;
         for (; j + ROWS <= to; j += ROWS) {
@@ -174,52 +177,55 @@ public final class Gemv {
             long r3 = r2 + rowBytes;
             FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
             FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
-            if (bf16) {
-                for (int p = 0; p < kVec; p += PAIR_BLOCK) {
-                    FloatVector xe = FloatVector.fromArray(F, xs, p);
-                    FloatVector xo = FloatVector.fromArray(F, xs, p + L);
-                    long off = (long) p * 2;
-                    IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + off, LE);
-                    IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + off, LE);
-                    IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + off, LE);
-                    IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + off, LE);
-                    s0 = HalfFloats.bf16Odd(v0).fma(xo, HalfFloats.bf16Even(v0).fma(xe, s0));
-                    s1 = HalfFloats.bf16Odd(v1).fma(xo, HalfFloats.bf16Even(v1).fma(xe, s1));
-                    s2 = HalfFloats.bf16Odd(v2).fma(xo, HalfFloats.bf16Even(v2).fma(xe, s2));
-                    s3 = HalfFloats.bf16Odd(v3).fma(xo, HalfFloats.bf16Even(v3).fma(xe, s3));
-                }
-            } else {
-                for (int p = 0; p < kVec; p += PAIR_BLOCK) {
-                    FloatVector xe = FloatVector.fromArray(F, xs, p);
-                    FloatVector xo = FloatVector.fromArray(F, xs, p + L);
-                    long off = (long) p * 2;
-                    IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + off, LE);
-                    IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + off, LE);
-                    IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + off, LE);
-                    IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + off, LE);
-                    s0 = HalfFloats.f16Odd(v0).fma(xo, HalfFloats.f16Even(v0).fma(xe, s0));
-                    s1 = HalfFloats.f16Odd(v1).fma(xo, HalfFloats.f16Even(v1).fma(xe, s1));
-                    s2 = HalfFloats.f16Odd(v2).fma(xo, HalfFloats.f16Even(v2).fma(xe, s2));
-                    s3 = HalfFloats.f16Odd(v3).fma(xo, HalfFloats.f16Even(v3).fma(xe, s3));
-                }
+            for (int p = 0; p < kVec; p += PAIR_BLOCK) {
+                FloatVector xe = FloatVector.fromArray(F, xs, p);
+                FloatVector xo = FloatVector.fromArray(F, xs, p + L);
+                long off = (long) p * 2;
+                IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + off, LE);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + off, LE);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + off, LE);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + off, LE);
+                s0 = HalfFloats.bf16Odd(v0).fma(xo, HalfFloats.bf16Even(v0).fma(xe, s0));
+                s1 = HalfFloats.bf16Odd(v1).fma(xo, HalfFloats.bf16Even(v1).fma(xe, s1));
+                s2 = HalfFloats.bf16Odd(v2).fma(xo, HalfFloats.bf16Even(v2).fma(xe, s2));
+                s3 = HalfFloats.bf16Odd(v3).fma(xo, HalfFloats.bf16Even(v3).fma(xe, s3));
             }
-            float d0 = s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, k, bf16);
-            float d1 = s1.reduceLanes(VectorOperators.ADD) + halfTail(w, r1, xs, kVec, k, bf16);
-            float d2 = s2.reduceLanes(VectorOperators.ADD) + halfTail(w, r2, xs, kVec, k, bf16);
-            float d3 = s3.reduceLanes(VectorOperators.ADD) + halfTail(w, r3, xs, kVec, k, bf16);
-            store(g, j, d0, d1, d2, d3);
+            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, g.k(), true),
+                    s1.reduceLanes(VectorOperators.ADD) + halfTail(w, r1, xs, kVec, g.k(), true),
+                    s2.reduceLanes(VectorOperators.ADD) + halfTail(w, r2, xs, kVec, g.k(), true),
+                    s3.reduceLanes(VectorOperators.ADD) + halfTail(w, r3, xs, kVec, g.k(), true));
         }
         for (; j < to; j++) {
             long r0 = (g.bOffset() + j * g.bColStride()) * 2;
             FloatVector s0 = FloatVector.zero(F);
             for (int p = 0; p < kVec; p += PAIR_BLOCK) {
                 IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + (long) p * 2, LE);
-                FloatVector even = bf16 ? HalfFloats.bf16Even(v0) : HalfFloats.f16Even(v0);
-                FloatVector odd = bf16 ? HalfFloats.bf16Odd(v0) : HalfFloats.f16Odd(v0);
-                s0 = odd.fma(FloatVector.fromArray(F, xs, p + L), even.fma(FloatVector.fromArray(F, xs, p), s0));
+                s0 = HalfFloats.bf16Odd(v0).fma(FloatVector.fromArray(F, xs, p + L),
+                        HalfFloats.bf16Even(v0).fma(FloatVector.fromArray(F, xs, p), s0));
             }
-            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, k, bf16));
+            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, g.k(), true));
         }
+    }
+
+    /** F16 rows [from, to), one at a time: the conversion is too big for C2 to inline four rows of it. */
+    private static void rowsF16(GemmProblem g, float[] xs, int from, int to) {
+        int kVec = g.k() - g.k() % PAIR_BLOCK;
+        for (int j = from; j < to; j++) {
+            long r0 = (g.bOffset() + j * g.bColStride()) * 2;
+            store(g, j, dotF16(g.b(), r0, xs, kVec) + halfTail(g.b(), r0, xs, kVec, g.k(), false));
+        }
+    }
+
+    /** Dot product of x with the F16 row at byte rowByte over [0, kVec), even and odd lanes in two chains. */
+    private static float dotF16(MemorySegment w, long rowByte, float[] xs, int kVec) {
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        for (int p = 0; p < kVec; p += PAIR_BLOCK) {
+            IntVector v = IntVector.fromMemorySegment(I, w, rowByte + (long) p * 2, LE);
+            even = HalfFloats.f16Even(v).fma(FloatVector.fromArray(F, xs, p), even);
+            odd = HalfFloats.f16Odd(v).fma(FloatVector.fromArray(F, xs, p + L), odd);
+        }
+        return even.add(odd).reduceLanes(VectorOperators.ADD);
     }
 
     /** Scalar part of a 16-bit row dot product over elements [from, k); x is in natural order there. */

@@ -10,14 +10,18 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>The vector forms read pairs of 16-bit values packed into the int lanes of one
  * {@link IntVector} (little-endian: element 2t is the low half of lane t, element 2t+1 the high
- * half) and return either the even or the odd elements as floats. Working on int lanes avoids any
- * shape-changing conversion (short lanes to int lanes), which is far slower on AVX-512; callers
- * that need the original element order arrange their other operand in the same even/odd order.
+ * half) and return either the even or the odd elements as floats. Working on int lanes needs only
+ * shifts and masks, no shape-changing (cross-lane) short-to-int conversion; in a BF16 dot-product
+ * loop both formulations measured the same (~25 GB/s per core, FMA-latency bound), and the int-lane
+ * one also serves F16. Callers that need the original element order arrange their other operand in
+ * the same even/odd order.
  */
 public final class HalfFloats {
 
-    private static final int F16_MAGNITUDE = 0x7FFF;
-    private static final int F16_EXP_ALL_ONES = 0x7C00;
+    /** Sign, exponent and mantissa bits of an F16 after the shift into F32 position. */
+    private static final int F16_FIELDS = 0x8FFF_E000;
+    /** The F16 exponent field after that shift. */
+    private static final int F16_EXP_IN_F32 = 0x0F80_0000;
     private static final int F32_EXP_ALL_ONES = 0x7F80_0000;
     /** 2^(127-15): re-biases an F16 exponent that was shifted into F32 position. */
     private static final float F16_REBIAS = 0x1p112f;
@@ -47,27 +51,24 @@ public final class HalfFloats {
 
     /** Even elements (low halves) of F16 pairs. */
     static FloatVector f16Even(IntVector pairs) {
-        IntVector sign = pairs.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return f16Magnitude(pairs.and(F16_MAGNITUDE), sign);
+        return f16Fields(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_FIELDS));
     }
 
     /** Odd elements (high halves) of F16 pairs. */
     static FloatVector f16Odd(IntVector pairs) {
-        IntVector magnitude = pairs.lanewise(VectorOperators.LSHR, 16).and(F16_MAGNITUDE);
-        return f16Magnitude(magnitude, pairs.and(0x8000_0000));
+        return f16Fields(pairs.lanewise(VectorOperators.ASHR, 3).and(F16_FIELDS));
     }
 
     /**
-     * Converts F16 magnitudes (sign removed, one per int lane) and ORs in the F32 sign bits.
-     * Shifting exponent and mantissa into F32 position and multiplying by 2^112 is exact for normal
-     * and subnormal halves alike (an F16 subnormal becomes an F32 subnormal that the multiply
-     * normalises); only exponent 31 (infinity, NaN) needs the F32 all-ones exponent patched in.
+     * Finishes an F16 whose fields were moved into F32 position: sign in bit 31, the 5-bit exponent
+     * in bits 27..23, the mantissa in bits 22..13 (an arithmetic shift right by 3 of the half placed
+     * in the upper 16 bits, masked). Read as a float this is the half's value times 2^-112, for normal
+     * and subnormal halves alike, so one exact multiply by 2^112 finishes it, sign included. Exponent
+     * 31 (infinity, NaN) instead gets the all-ones F32 exponent, keeping sign and payload.
      */
-    private static FloatVector f16Magnitude(IntVector magnitude, IntVector sign) {
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = shifted.reinterpretAsFloats().mul(F16_REBIAS).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, F16_EXP_ALL_ONES);
-        IntVector bits = finite.blend(shifted.or(F32_EXP_ALL_ONES), special);
-        return bits.or(sign).reinterpretAsFloats();
+    private static FloatVector f16Fields(IntVector fields) {
+        FloatVector finite = fields.reinterpretAsFloats().mul(F16_REBIAS);
+        VectorMask<Integer> special = fields.and(F16_EXP_IN_F32).compare(VectorOperators.EQ, F16_EXP_IN_F32);
+        return finite.reinterpretAsInts().blend(fields.or(F32_EXP_ALL_ONES), special).reinterpretAsFloats();
     }
 }

@@ -1,6 +1,7 @@
 package dev.llava4j.backend.cpu.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /** Up-front validation of strided matrix operands, so bad views fail with a precise message. */
 final class OperandCheck {
@@ -11,7 +12,7 @@ final class OperandCheck {
     static void dimensions(String kernel, long... dims) {
         for (long d : dims) {
             if (d < 0) {
-                throw new IllegalArgumentException(kernel + ": dimensions must be >= 0, got " + java.util.Arrays.toString(dims));
+                throw new IllegalArgumentException(kernel + ": dimensions must be >= 0, got " + Arrays.toString(dims));
             }
         }
     }

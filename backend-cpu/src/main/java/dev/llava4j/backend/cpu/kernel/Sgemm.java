@@ -16,7 +16,9 @@ import dev.llava4j.backend.cpu.Parallel;
  * weight W [N, K] stored row-major, pass W as B with {@code bRowStride = 1, bColStride = K}.
  * Offsets and strides count elements, not bytes; strides must be non-negative (0 broadcasts).
  * Data is little-endian. When beta is 0, C is only written (NaNs already in C do not propagate).
- * C must not overlap A or B. Multithreaded over {@link Parallel}.
+ * C must not overlap A or B. Multithreaded over {@link Parallel}: with more than one thread the
+ * segments are read and written from pool threads, so they must not be thread-confined (use global,
+ * auto or shared arenas, or mapped files).
  */
 public final class Sgemm {
 

@@ -56,7 +56,9 @@ public final class GemmTiming {
         long bRowStride = transposedB ? 1 : n;   // W [N,K] read as Wᵀ, or B [K,N] row-major
         long bColStride = transposedB ? k : 1;
         Runnable op = () -> Sgemm.sgemm(m, n, k, 1f, a, 0, k, 1, w, type, 0, bRowStride, bColStride, 0f, c, 0, n);
-        for (int i = 0; i < 3; i++) {
+        // Warm up for at least 1.5 s so that C2 has compiled every kernel involved (slower on a busy machine).
+        long warmUntil = System.nanoTime() + 1_500_000_000L;
+        for (int i = 0; i < 3 || System.nanoTime() < warmUntil; i++) {
             op.run();
         }
         double flops = 2.0 * m * n * k;
