@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code ./llava4j eval ...}: benchmark runner, scorers and submission converters. */
 @Command(name = "eval", description = "Run, score and convert the LLaVA-1.5 benchmarks.",
-        subcommands = {EvalScoreCommand.class, EvalConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalRunCommand.class, EvalScoreCommand.class, EvalConvertCommand.class, CommandLine.HelpCommand.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

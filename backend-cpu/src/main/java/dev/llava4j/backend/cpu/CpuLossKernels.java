@@ -40,7 +40,7 @@ final class CpuLossKernels {
                 float l = lse.getAtIndex(F, r);
                 int i = 0;
                 for (int b = S.loopBound(v); i < b; i += S.length()) {
-                    store(load(logits, row + i).sub(l).lanewise(VectorOperators.EXP).mul(g), gl, out + i);
+                    store(VectorMath.exp(load(logits, row + i).sub(l)).mul(g), gl, out + i);
                 }
                 for (; i < v; i++) {
                     gl.setAtIndex(F, out + i, g * (float) Math.exp(logits.getAtIndex(F, row + i) - l));

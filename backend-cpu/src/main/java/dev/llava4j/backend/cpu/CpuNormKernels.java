@@ -1,5 +1,6 @@
 package dev.llava4j.backend.cpu;
 
+import dev.llava4j.backend.cpu.kernel.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -47,7 +48,7 @@ final class CpuNormKernels {
                 } else {
                     float inv = 1f / sum;
                     for (int b = S.loopBound(n); i < b; i += S.length()) {
-                        store(load(x, xr + i).sub(max).lanewise(VectorOperators.EXP).mul(inv), y, yr + i);
+                        store(VectorMath.exp(load(x, xr + i).sub(max)).mul(inv), y, yr + i);
                     }
                     for (; i < n; i++) {
                         y.setAtIndex(F, yr + i, (float) Math.exp(x.getAtIndex(F, xr + i) - max) * inv);
@@ -69,7 +70,7 @@ final class CpuNormKernels {
                 for (int b = S.loopBound(n); i < b; i += S.length()) {
                     FloatVector yv = load(y, yr + i);
                     FloatVector g = load(gy, gr + i);
-                    FloatVector v = log ? g.sub(yv.lanewise(VectorOperators.EXP).mul(dot)) : yv.mul(g.sub(dot));
+                    FloatVector v = log ? g.sub(VectorMath.exp(yv).mul(dot)) : yv.mul(g.sub(dot));
                     store(v, gx, xr + i);
                 }
                 for (; i < n; i++) {
@@ -95,7 +96,7 @@ final class CpuNormKernels {
                     FloatVector d = load(x, xr + i).sub(mu);
                     acc = d.fma(d, acc);
                 }
-                float var = acc.reduceLanes(VectorOperators.ADD);
+                float var = Lanes.sum(acc);
                 for (; i < n; i++) {
                     float d = x.getAtIndex(F, xr + i) - mu;
                     var += d * d;

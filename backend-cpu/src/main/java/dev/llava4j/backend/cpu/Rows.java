@@ -1,5 +1,6 @@
 package dev.llava4j.backend.cpu;
 
+import dev.llava4j.backend.cpu.kernel.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -57,7 +58,7 @@ final class Rows {
         for (int b = S.loopBound(n); i < b; i += S.length()) {
             acc = acc.add(load(s, off + i));
         }
-        float m = acc.reduceLanes(VectorOperators.ADD);
+        float m = Lanes.sum(acc);
         for (; i < n; i++) {
             m += s.getAtIndex(F, off + i);
         }
@@ -70,7 +71,7 @@ final class Rows {
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
             acc = load(a, ao + i).fma(load(b, bo + i), acc);
         }
-        float m = acc.reduceLanes(VectorOperators.ADD);
+        float m = Lanes.sum(acc);
         for (; i < n; i++) {
             m += a.getAtIndex(F, ao + i) * b.getAtIndex(F, bo + i);
         }
@@ -82,9 +83,9 @@ final class Rows {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int b = S.loopBound(n); i < b; i += S.length()) {
-            acc = acc.add(load(s, off + i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(load(s, off + i).sub(shift)));
         }
-        float m = acc.reduceLanes(VectorOperators.ADD);
+        float m = Lanes.sum(acc);
         for (; i < n; i++) {
             m += (float) Math.exp(s.getAtIndex(F, off + i) - shift);
         }

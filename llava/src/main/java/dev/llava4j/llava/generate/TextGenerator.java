@@ -60,7 +60,9 @@ public final class TextGenerator {
             long prefill = System.nanoTime() - start;
             List<Sequence> seqs = new ArrayList<>();
             for (int s = 0; s < b; s++) {
-                seqs.add(new Sequence(s, new Sampler(options, 0), tokenizer == null ? null : tokenizer.newStreamingDecoder()));
+                // ids the tokenizer cannot decode (llava-hf's padding rows 32002..32063) are never chosen
+                int vocabLimit = tokenizer == null ? 0 : tokenizer.vocabSize();
+                seqs.add(new Sequence(s, new Sampler(options, vocabLimit), tokenizer == null ? null : tokenizer.newStreamingDecoder()));
             }
             for (int step = 0; step < options.maxNewTokens(); step++) {
                 long[] feed = new long[b];

@@ -10,6 +10,7 @@ import dev.llava4j.nn.Linear;
 import dev.llava4j.nn.Module;
 import dev.llava4j.nn.ModuleList;
 import dev.llava4j.nn.RMSNorm;
+import dev.llava4j.nn.checkpoint.Checkpoint;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.ops.Functional;
 import dev.llava4j.tensor.ops.Linalg;
@@ -19,6 +20,7 @@ public final class LlamaForCausalLM extends Module {
     private final TextConfig config;
     private final Decoder model;
     private final Linear lmHead;
+    private boolean gradientCheckpointing;
 
     public LlamaForCausalLM(TextConfig c, Init init) {
         this.config = c;
@@ -28,6 +30,11 @@ public final class LlamaForCausalLM extends Module {
 
     public TextConfig config() {
         return config;
+    }
+
+    /** Recompute each decoder layer's activations during backward instead of keeping them (training only). */
+    public void setGradientCheckpointing(boolean on) {
+        this.gradientCheckpointing = on;
     }
 
     public Tensor embed(Tensor ids) {
@@ -42,7 +49,12 @@ public final class LlamaForCausalLM extends Module {
         Tensor[] cs = Functional.rotaryCosSin(positions, config.headDim(), config.ropeTheta());
         Tensor h = inputsEmbeds;
         for (int i = 0; i < model.layers.size(); i++) {
-            h = model.layers.get(i).forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i));
+            DecoderLayer layer = model.layers.get(i);
+            if (gradientCheckpointing && cache == null && dev.llava4j.tensor.GradMode.isEnabled()) {
+                h = Checkpoint.apply(layer, x -> layer.forward(x[0], cs[0], cs[1], mask, null), h);
+            } else {
+                h = layer.forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i));
+            }
         }
         if (cache != null) {
             cache.advance(inputsEmbeds.size(1));

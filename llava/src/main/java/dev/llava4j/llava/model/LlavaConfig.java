@@ -85,9 +85,67 @@ public record LlavaConfig(TextConfig text, VisionConfig vision, String projector
             throw new IllegalArgumentException(source + ": vision_feature_select_strategy must be default or full, got " + strategy);
         }
         String act = j.string("projector_hidden_act", "gelu");
-        return new LlavaConfig(text, vision, "mlp2x_gelu", act, j.integer("vision_feature_layer", -2), strategy,
+        String projector = checkProjector(j.string("projector_type", "mlp2x_gelu"), source);
+        return new LlavaConfig(text, vision, projector, act, j.integer("vision_feature_layer", -2), strategy,
                 j.integer("image_token_index", 32000), j.integer("ignore_index", -100),
                 j.integer("pad_token_id", -1), j.string("image_aspect_ratio", "pad"), Layout.HF);
+    }
+
+    /**
+     * A llava-hf config for a model assembled from a CLIP vision config and a LLaMA config (training from
+     * components); image_token_index is the first id after the vocabulary (as llava-hf adds {@code <image>}).
+     */
+    public static LlavaConfig fromComponents(JsonNode llamaConfig, JsonNode clipConfig, String source) {
+        TextConfig text = TextConfig.fromJson(llamaConfig, source + " (language model config)");
+        VisionConfig vision = clipConfig == null ? VisionConfig.CLIP_VIT_L14_336
+                : VisionConfig.fromJson(clipConfig.has("vision_config") ? clipConfig.get("vision_config") : clipConfig,
+                source + " (vision tower config)");
+        return new LlavaConfig(text, vision, "mlp2x_gelu", "gelu", -2, "default", text.vocabSize(), -100,
+                0, "pad", Layout.HF);
+    }
+
+    /** This configuration as a llava-hf config.json (every field written, so no defaults are needed to read it). */
+    public com.fasterxml.jackson.databind.node.ObjectNode toHfJson() {
+        var om = new ObjectMapper();
+        var root = om.createObjectNode();
+        root.putArray("architectures").add("LlavaForConditionalGeneration");
+        root.put("model_type", "llava");
+        root.put("ignore_index", ignoreIndex);
+        root.put("image_token_index", imageTokenIndex == ORIGINAL_IMAGE_TOKEN ? text.vocabSize() : imageTokenIndex);
+        root.put("pad_token_id", padTokenId);
+        root.put("projector_hidden_act", projectorAct);
+        root.put("vision_feature_layer", visionFeatureLayer);
+        root.put("vision_feature_select_strategy", selectStrategy);
+        root.put("image_aspect_ratio", imageAspectRatio);
+        if (!projectorType.equals("mlp2x_gelu")) {
+            root.put("projector_type", projectorType); // a llava4j extension: llava-hf only knows the 2-layer MLP
+        }
+        var t = root.putObject("text_config");
+        t.put("model_type", "llama");
+        t.put("hidden_size", text.hiddenSize());
+        t.put("intermediate_size", text.intermediateSize());
+        t.put("num_hidden_layers", text.numLayers());
+        t.put("num_attention_heads", text.numHeads());
+        t.put("num_key_value_heads", text.numKvHeads());
+        t.put("vocab_size", text.vocabSize());
+        t.put("rms_norm_eps", text.rmsNormEps());
+        t.put("rope_theta", text.ropeTheta());
+        t.put("max_position_embeddings", text.maxPositions());
+        t.put("hidden_act", text.hiddenAct());
+        t.put("tie_word_embeddings", text.tieWordEmbeddings());
+        t.put("attention_bias", text.attentionBias());
+        var v = root.putObject("vision_config");
+        v.put("model_type", "clip_vision_model");
+        v.put("hidden_size", vision.hiddenSize());
+        v.put("intermediate_size", vision.intermediateSize());
+        v.put("num_hidden_layers", vision.numLayers());
+        v.put("num_attention_heads", vision.numHeads());
+        v.put("image_size", vision.imageSize());
+        v.put("patch_size", vision.patchSize());
+        v.put("num_channels", vision.numChannels());
+        v.put("layer_norm_eps", vision.layerNormEps());
+        v.put("hidden_act", vision.hiddenAct());
+        return root;
     }
 
     private static String checkProjector(String type, String source) {

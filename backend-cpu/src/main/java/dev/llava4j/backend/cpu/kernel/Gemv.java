@@ -136,8 +136,8 @@ public final class Gemv {
                 s2 = FloatVector.fromMemorySegment(F, w, r2 + off, LE).fma(xv, s2);
                 s3 = FloatVector.fromMemorySegment(F, w, r3 + off, LE).fma(xv, s3);
             }
-            float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            float d0 = Lanes.sum(s0), d1 = Lanes.sum(s1);
+            float d2 = Lanes.sum(s2), d3 = Lanes.sum(s3);
             for (int p = kVec; p < k; p++) {
                 float xp = xs[p];
                 d0 += w.get(FLOAT, r0 + (long) p * Float.BYTES) * xp;
@@ -153,7 +153,7 @@ public final class Gemv {
             for (int p = 0; p < kVec; p += L) {
                 s0 = FloatVector.fromMemorySegment(F, w, r0 + (long) p * Float.BYTES, LE).fma(FloatVector.fromArray(F, xs, p), s0);
             }
-            float d0 = s0.reduceLanes(VectorOperators.ADD);
+            float d0 = Lanes.sum(s0);
             for (int p = kVec; p < k; p++) {
                 d0 += w.get(FLOAT, r0 + (long) p * Float.BYTES) * xs[p];
             }
@@ -190,10 +190,10 @@ public final class Gemv {
                 s2 = HalfFloats.bf16Odd(v2).fma(xo, HalfFloats.bf16Even(v2).fma(xe, s2));
                 s3 = HalfFloats.bf16Odd(v3).fma(xo, HalfFloats.bf16Even(v3).fma(xe, s3));
             }
-            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, g.k(), true),
-                    s1.reduceLanes(VectorOperators.ADD) + halfTail(w, r1, xs, kVec, g.k(), true),
-                    s2.reduceLanes(VectorOperators.ADD) + halfTail(w, r2, xs, kVec, g.k(), true),
-                    s3.reduceLanes(VectorOperators.ADD) + halfTail(w, r3, xs, kVec, g.k(), true));
+            store(g, j, Lanes.sum(s0) + halfTail(w, r0, xs, kVec, g.k(), true),
+                    Lanes.sum(s1) + halfTail(w, r1, xs, kVec, g.k(), true),
+                    Lanes.sum(s2) + halfTail(w, r2, xs, kVec, g.k(), true),
+                    Lanes.sum(s3) + halfTail(w, r3, xs, kVec, g.k(), true));
         }
         for (; j < to; j++) {
             long r0 = (g.bOffset() + j * g.bColStride()) * 2;
@@ -203,7 +203,7 @@ public final class Gemv {
                 s0 = HalfFloats.bf16Odd(v0).fma(FloatVector.fromArray(F, xs, p + L),
                         HalfFloats.bf16Even(v0).fma(FloatVector.fromArray(F, xs, p), s0));
             }
-            store(g, j, s0.reduceLanes(VectorOperators.ADD) + halfTail(w, r0, xs, kVec, g.k(), true));
+            store(g, j, Lanes.sum(s0) + halfTail(w, r0, xs, kVec, g.k(), true));
         }
     }
 
@@ -225,7 +225,7 @@ public final class Gemv {
             even = HalfFloats.f16Even(v).fma(FloatVector.fromArray(F, xs, p), even);
             odd = HalfFloats.f16Odd(v).fma(FloatVector.fromArray(F, xs, p + L), odd);
         }
-        return even.add(odd).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(even.add(odd));
     }
 
     /** Scalar part of a 16-bit row dot product over elements [from, k); x is in natural order there. */
