@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ForwardCommand.class,
                 GenerateCommand.class,
                 ChatCommand.class,
+                TrainCommand.class,
                 EvalCommand.class,
                 MakeRandomCheckpointCommand.class,
                 BenchCommand.class,
