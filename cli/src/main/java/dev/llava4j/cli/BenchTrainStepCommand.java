@@ -1,0 +1,124 @@
+package dev.llava4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llava4j.backend.cpu.Parallel;
+import dev.llava4j.llava.model.CausalLmLoss;
+import dev.llava4j.llava.model.LlavaConfig;
+import dev.llava4j.llava.model.LlavaForConditionalGeneration;
+import dev.llava4j.llava.model.MergedBatch;
+import dev.llava4j.nn.Init;
+import dev.llava4j.nn.optim.AdamW;
+import dev.llava4j.nn.optim.Optimizer;
+import dev.llava4j.nn.optim.ParamGroup;
+import dev.llava4j.tensor.Generator;
+import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.TensorScope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./llava4j bench train-step}: the workload of shared/bench/torch_llava.py's train-step on the same model
+ * config — a batch of [BOS, image, text] sequences, loss on the second half of the text, forward + backward +
+ * AdamW(lr 1e-4) over every parameter — timed as the median of --reps steps after --warmup steps.
+ */
+@Command(name = "train-step", description = "Time one full training step of a LLaVA config (PyTorch peer: torch_llava.py).")
+public final class BenchTrainStepCommand implements Callable<Integer> {
+    @Option(names = "--config", defaultValue = "bench/bench-config.json", description = "LlavaConfig json (default ${DEFAULT-VALUE}).")
+    Path config;
+    @Option(names = "--batch", defaultValue = "2")
+    int batch;
+    @Option(names = "--text-tokens", defaultValue = "128")
+    int textTokens;
+    @Option(names = "--reps", defaultValue = "9")
+    int reps;
+    @Option(names = "--warmup", defaultValue = "2")
+    int warmup;
+    @Option(names = "--threads")
+    Integer threads;
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+    @Option(names = "--json")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        LlavaConfig cfg = LlavaConfig.fromJson(new ObjectMapper().readTree(config.toFile()), config.toString(), null);
+        Generator g = new Generator(seed);
+        LlavaForConditionalGeneration model = new LlavaForConditionalGeneration(cfg, Init.normal(g, 0.02));
+        Optimizer opt = new AdamW(List.of(ParamGroup.of(model, 1e-4, 0.0)));
+        int vocab = cfg.text().vocabSize();
+        long[][] ids = new long[batch][textTokens + 1];
+        long[][] labels = new long[batch][textTokens + 1];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < ids[b].length; i++) {
+                long id = 3 + g.nextInt(vocab - 3);
+                ids[b][i] = id == cfg.imageTokenIndex() ? 3 : id;
+            }
+            ids[b][0] = 1;
+            ids[b][1] = cfg.imageTokenIndex();
+            labels[b] = ids[b].clone();
+            Arrays.fill(labels[b], 0, textTokens / 2 + 1, cfg.ignoreIndex());
+        }
+        int s = cfg.vision().imageSize();
+        Tensor pixels = Tensor.randn(g, batch, cfg.vision().numChannels(), s, s);
+        double[] ms = new double[reps];
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int r = -warmup; r < reps; r++) {
+            long t0 = System.nanoTime();
+            double loss;
+            try (TensorScope scope = TensorScope.open()) {
+                opt.zeroGrad();
+                MergedBatch mb = MergedBatch.build(model.languageModel(), ids, labels, model.imageFeatures(pixels),
+                        cfg.imageTokenIndex(), cfg.ignoreIndex(), MergedBatch.Padding.RIGHT);
+                Tensor l = CausalLmLoss.of(model.logits(mb), mb.labelTensor(), cfg.ignoreIndex());
+                l.backward();
+                opt.step();
+                loss = l.item();
+            }
+            if (Double.isNaN(first)) {
+                first = loss;
+            }
+            last = loss;
+            if (r >= 0) {
+                ms[r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = sorted[reps / 2];
+        int seq = cfg.imageTokens() + textTokens;
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("engine", "llava4j");
+        line.put("bench", "train-step");
+        line.put("dtype", "f32");
+        line.put("threads", Parallel.threads());
+        line.put("reps", reps);
+        line.put("warmup", warmup);
+        line.put("config", config.getFileName().toString());
+        line.put("params", model.parameterCount());
+        line.put("prune_vision", true);
+        line.put("batch", batch);
+        line.put("seq", seq);
+        line.put("image_tokens", cfg.imageTokens());
+        line.put("text_tokens", textTokens);
+        line.put("ms_per_step", Math.round(median * 1000) / 1000.0);
+        line.put("tokens_per_s", Math.round(batch * seq / (median / 1e3) * 100) / 100.0);
+        line.put("first_loss", first);
+        line.put("last_loss", last);
+        line.put("min_ms", Math.round(sorted[0] * 1000) / 1000.0);
+        line.put("max_ms", Math.round(sorted[reps - 1] * 1000) / 1000.0);
+        System.out.println(json ? JsonText.write(line) : line.toString());
+        return 0;
+    }
+}
