@@ -55,6 +55,10 @@ class GradCheckTest {
         check("silu", x -> x[0].silu(), leaf(12, 3, 4));
         check("abs", x -> x[0].abs(), awayFromZero(13, false, 3, 4));
         check("square", x -> x[0].square(), leaf(14, 3, 4));
+        check("sin", x -> Elementwise.unary(dev.llava4j.tensor.backend.UnaryOp.SIN, x[0]), leaf(15, 3, 4));
+        check("cos", x -> Elementwise.unary(dev.llava4j.tensor.backend.UnaryOp.COS, x[0]), leaf(16, 3, 4));
+        check("reciprocal", x -> Elementwise.unary(dev.llava4j.tensor.backend.UnaryOp.RECIPROCAL, x[0]),
+                awayFromZero(17, false, 3, 4));
     }
 
     @Test
