@@ -8,6 +8,7 @@ import dev.llava4j.nn.Mlp;
 import dev.llava4j.nn.Module;
 import dev.llava4j.nn.ModuleList;
 import dev.llava4j.nn.Parameter;
+import dev.llava4j.nn.PatchEmbedding;
 import dev.llava4j.tensor.DType;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.ops.Functional;
@@ -69,7 +70,7 @@ public final class ClipVisionModel extends Module {
             int d = c.hiddenSize();
             int p = c.patchSize();
             this.classEmbedding = parameter("class_embedding", init.weight(d, d));
-            this.patchWeight = child("patch_embedding", new PatchKernel(d, c.numChannels(), p, init)).weight;
+            this.patchWeight = child("patch_embedding", new PatchEmbedding(c.numChannels(), d, p, false, init)).weight();
             this.position = child("position_embedding", new PositionEmbedding(c.numPatches() + 1, d, init));
         }
 
@@ -82,15 +83,6 @@ public final class ClipVisionModel extends Module {
             Tensor cls = f32(classEmbedding.value()).reshape(1, 1, d).expand(b, 1, d);
             Tensor seq = Indexing.cat(List.of(cls, tokens), 1);
             return seq.add(f32(position.weight.value()));
-        }
-    }
-
-    /** Holds patch_embedding.weight [D, C, p, p] (a Conv2d with stride = kernel and no bias). */
-    static final class PatchKernel extends Module {
-        final Parameter weight;
-
-        PatchKernel(int d, int channels, int p, Init init) {
-            this.weight = parameter("weight", init.weight(channels * p * p, d, channels, p, p));
         }
     }
 
