@@ -39,15 +39,9 @@ public final class InfoCommand implements Runnable {
                 System.out.println("    all " + SPI_OPS.size() + " ops in plain scalar Java (the test oracle)");
             }
         }
-        System.out.println("cuda:     " + cudaStatus());
-    }
-
-    private static String cudaStatus() {
-        for (Backend b : Backends.all()) {
-            if (b.device() == dev.llava4j.tensor.Device.CUDA) {
-                return "available (" + b.name() + ")";
-            }
+        // the CUDA backend is always registered; whether it can run is the driver probe's answer
+        for (String line : dev.llava4j.backend.cuda.CudaRuntime.describe()) {
+            System.out.println(line);
         }
-        return "not available (no CUDA backend in this build)";
     }
 }
