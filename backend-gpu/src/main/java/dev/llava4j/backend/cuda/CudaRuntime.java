@@ -91,6 +91,10 @@ public final class CudaRuntime {
         if (Boolean.getBoolean(DISABLE_PROPERTY)) {
             return Probe.failed("disabled with -D" + DISABLE_PROPERTY + "=true");
         }
+        if (!driverLibraryLoadable()) {
+            // checked first so that LWJGL's loader does not print its own failure banner on machines without a GPU
+            return Probe.failed("no NVIDIA driver: libcuda.so.1 was not found on the library path");
+        }
         try {
             int init = CU.cuInit(0);
             if (init != CU.CUDA_SUCCESS) {
@@ -111,6 +115,19 @@ public final class CudaRuntime {
             // UnsatisfiedLinkError (no libcuda.so), NoClassDefFoundError (LWJGL natives missing), driver errors
             return Probe.failed("the CUDA driver library (libcuda.so) could not be used: " + t);
         }
+    }
+
+    /** Whether the dynamic linker can open the driver library at all. */
+    private static boolean driverLibraryLoadable() {
+        for (String name : new String[]{"libcuda.so.1", "libcuda.so"}) {
+            try (Arena arena = Arena.ofConfined()) {
+                java.lang.foreign.SymbolLookup.libraryLookup(name, arena);
+                return true;
+            } catch (IllegalArgumentException e) {
+                // not found under this name; try the next
+            }
+        }
+        return false;
     }
 
     private static CudaDeviceInfo describeDevice(int ordinal) {
