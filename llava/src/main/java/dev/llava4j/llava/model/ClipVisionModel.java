@@ -10,7 +10,9 @@ import dev.llava4j.nn.ModuleList;
 import dev.llava4j.nn.Parameter;
 import dev.llava4j.nn.PatchEmbedding;
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.TensorScope;
 import dev.llava4j.tensor.ops.Functional;
 import dev.llava4j.tensor.ops.Indexing;
 
@@ -55,7 +57,15 @@ public final class ClipVisionModel extends Module {
             }
             Tensor h = preLayerNorm.forward(embeddings.forward(pixelValues));
             for (int i = 0; i < layers; i++) {
-                h = encoder.layers.get(i).forward(h);
+                EncoderLayer layer = encoder.layers.get(i);
+                if (GradMode.isEnabled()) {
+                    h = layer.forward(h);
+                } else {
+                    // inference: free each layer's intermediates as soon as its output exists
+                    try (TensorScope scope = TensorScope.open()) {
+                        h = scope.keep(layer.forward(h));
+                    }
+                }
             }
             return h;
         }

@@ -11,7 +11,9 @@ import dev.llava4j.nn.Module;
 import dev.llava4j.nn.ModuleList;
 import dev.llava4j.nn.RMSNorm;
 import dev.llava4j.nn.checkpoint.Checkpoint;
+import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.TensorScope;
 import dev.llava4j.tensor.ops.Functional;
 import dev.llava4j.tensor.ops.Linalg;
 
@@ -50,8 +52,13 @@ public final class LlamaForCausalLM extends Module {
         Tensor h = inputsEmbeds;
         for (int i = 0; i < model.layers.size(); i++) {
             DecoderLayer layer = model.layers.get(i);
-            if (gradientCheckpointing && cache == null && dev.llava4j.tensor.GradMode.isEnabled()) {
+            if (gradientCheckpointing && cache == null && GradMode.isEnabled()) {
                 h = Checkpoint.apply(layer, x -> layer.forward(x[0], cs[0], cs[1], mask, null), h);
+            } else if (!GradMode.isEnabled()) {
+                // inference: a layer's intermediates are freed as soon as its output exists
+                try (TensorScope scope = TensorScope.open()) {
+                    h = scope.keep(layer.forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i)));
+                }
             } else {
                 h = layer.forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i));
             }

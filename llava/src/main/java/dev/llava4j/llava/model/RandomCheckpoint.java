@@ -130,11 +130,14 @@ public final class RandomCheckpoint {
         om.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("config.json").toFile(), configJson);
         writePreprocessorConfig(out.resolve("preprocessor_config.json"), config.vision().imageSize());
         if (tokenizerDir != null) {
-            for (String f : List.of("tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json")) {
+            for (String f : List.of("tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
                 if (Files.isRegularFile(tokenizerDir.resolve(f))) {
                     Files.copy(tokenizerDir.resolve(f), out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            // llava-hf's two added tokens, so that "<image>" in a prompt becomes the image token
+            dev.llava4j.llava.tokenizer.AddedTokensJson.write(tokenizerDir, out,
+                    Map.of("<image>", config.imageTokenIndex(), "<pad>", config.padTokenId()));
         }
     }
 

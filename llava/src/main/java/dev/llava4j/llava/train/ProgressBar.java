@@ -1,5 +1,7 @@
 package dev.llava4j.llava.train;
 
+import dev.llava4j.llava.util.ProgressText;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -85,9 +87,7 @@ public final class ProgressBar {
     }
 
     String line(long step, double loss, double lr, double gradNorm, double tokensPerSecond) {
-        long done = Math.max(0, Math.min(step, total));
-        int filled = (int) (done * BAR_WIDTH / total);
-        String bar = "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled);
+        String bar = ProgressText.bar(step, total, BAR_WIDTH);
         return String.format(Locale.ROOT, "%d/%d [%s] loss %s lr %s gnorm %s %s tok/s ETA %s", step, total, bar,
                 fixed(loss, 3), scientific(lr), fixed(gradNorm, 2), fixed(tokensPerSecond, 0), eta(step));
     }
@@ -101,14 +101,8 @@ public final class ProgressBar {
         return clock(Math.max(0, total - step) * nanosPerStep / 1e9);
     }
 
-    /** mm:ss, or h:mm:ss from one hour on. */
     static String clock(double seconds) {
-        long s = Math.round(seconds);
-        long h = s / 3600;
-        long m = (s % 3600) / 60;
-        long sec = s % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
-                : String.format(Locale.ROOT, "%02d:%02d", m, sec);
+        return ProgressText.clock(seconds);
     }
 
     private static String fixed(double v, int decimals) {

@@ -6,6 +6,7 @@ import dev.llava4j.llava.model.LlavaConfig;
 import dev.llava4j.llava.model.LlavaForConditionalGeneration;
 import dev.llava4j.llava.model.LlavaWeights;
 import dev.llava4j.llava.model.MultimodalProjector;
+import dev.llava4j.llava.tokenizer.AddedTokensJson;
 import dev.llava4j.nn.Init;
 import dev.llava4j.nn.Parameter;
 import dev.llava4j.tensor.DType;
@@ -108,22 +109,11 @@ public final class TrainingModel {
                     Files.copy(tokenizerDir.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            writeAddedTokens(tokenizerDir, dir, model.config().imageTokenIndex());
+            AddedTokensJson.write(tokenizerDir, dir, Map.of("<image>", model.config().imageTokenIndex()));
         }
         if (preprocessorConfig != null && Files.isRegularFile(preprocessorConfig)) {
             Files.copy(preprocessorConfig, dir.resolve("preprocessor_config.json"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
-    /** added_tokens.json with {@code <image>} at the image token id (kept as is when the source already has one). */
-    private static void writeAddedTokens(Path tokenizerDir, Path dir, int imageTokenId) throws IOException {
-        ObjectMapper om = new ObjectMapper();
-        Path src = tokenizerDir.resolve("added_tokens.json");
-        var node = Files.isRegularFile(src) ? (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(src.toFile())
-                : om.createObjectNode();
-        if (!node.has("<image>") && imageTokenId >= 0) {
-            node.put("<image>", imageTokenId);
-        }
-        om.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("added_tokens.json").toFile(), node);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.llava4j.llava.eval.run;
 
+import dev.llava4j.llava.util.ProgressText;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -108,12 +110,8 @@ public final class ProgressBar implements ProgressListener {
         return String.format(Locale.ROOT, "%d/%d (%.1f%%) %s q/s ETA %s", done, total, pct, rate, eta);
     }
 
-    /** h:mm:ss, or m:ss under an hour. */
     static String duration(long seconds) {
-        long h = seconds / 3600;
-        long m = seconds % 3600 / 60;
-        long s = seconds % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s) : String.format(Locale.ROOT, "%d:%02d", m, s);
+        return ProgressText.clock(seconds);
     }
 
     private void printLine() {
@@ -123,8 +121,7 @@ public final class ProgressBar implements ProgressListener {
     }
 
     private void drawBar() {
-        int filled = total == 0 ? BAR_WIDTH : (int) ((long) BAR_WIDTH * done / total);
-        String text = label + " [" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + counts();
+        String text = label + " [" + ProgressText.bar(done, total, BAR_WIDTH) + "] " + counts();
         // pad with spaces so a shorter line fully covers the previous one
         String padded = text + " ".repeat(Math.max(0, lastBarLength - text.length()));
         lastBarLength = text.length();

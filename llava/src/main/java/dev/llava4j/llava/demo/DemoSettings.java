@@ -1,0 +1,58 @@
+package dev.llava4j.llava.demo;
+
+/**
+ * Sizes of one demo run: the world, the two stand-ins and the two LLaVA stages. {@link #full()} is tuned to
+ * reach the colour/shape target within the time budget on a 2-core CPU, {@link #quick()} to be a CI smoke
+ * test.
+ *
+ * @param trainImages images the world generates for training (stage 1 gets one caption per image, stage 2
+ *                    about four records per image)
+ * @param evalImages  held-out images (about ten questions each)
+ * @param evalBatch   prompts decoded together
+ */
+public record DemoSettings(String name, int trainImages, int evalImages, StandInVision.Settings vision,
+                           StandInLanguageModel.Settings language, Stage stage1, Stage stage2, int evalBatch) {
+
+    /**
+     * One LLaVA training stage run through the project's Trainer.
+     *
+     * @param steps optimizer steps
+     * @param lr    peak learning rate (warmup 3 %, cosine decay, as the recipe)
+     */
+    public record Stage(int steps, int batchSize, double lr) {
+        public Stage {
+            if (steps < 1 || batchSize < 1 || !(lr > 0)) {
+                throw new IllegalArgumentException("invalid stage settings " + this);
+            }
+        }
+    }
+
+    public DemoSettings {
+        if (trainImages < 1 || evalImages < 1 || evalBatch < 1) {
+            throw new IllegalArgumentException("invalid demo settings " + this);
+        }
+    }
+
+    /** Side of the rendered images: one 16-pixel patch per cell of the world's 3x3 grid. */
+    public int imageSize() {
+        return vision.imageSize();
+    }
+
+    public static DemoSettings full() {
+        return new DemoSettings("full", 1500, 150,
+                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 400, 32, 2e-3),
+                new StandInLanguageModel.Settings(128, 344, 2, 4, 400, 16, 2e-3, 512),
+                new Stage(200, 16, 1e-3),
+                new Stage(800, 16, 3e-4),
+                32);
+    }
+
+    public static DemoSettings quick() {
+        return new DemoSettings("quick", 400, 60,
+                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 150, 32, 2e-3),
+                new StandInLanguageModel.Settings(128, 344, 2, 4, 150, 16, 2e-3, 512),
+                new Stage(60, 16, 1e-3),
+                new Stage(250, 16, 3e-4),
+                32);
+    }
+}

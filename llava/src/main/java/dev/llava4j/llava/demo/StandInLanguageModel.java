@@ -1,0 +1,139 @@
+package dev.llava4j.llava.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llava4j.llava.data.LlavaPreprocessor;
+import dev.llava4j.llava.model.CausalLmLoss;
+import dev.llava4j.llava.model.LlamaForCausalLM;
+import dev.llava4j.llava.model.MergedBatch;
+import dev.llava4j.llava.model.TextConfig;
+import dev.llava4j.nn.Init;
+import dev.llava4j.nn.optim.AdamW;
+import dev.llava4j.nn.optim.ParamGroups;
+import dev.llava4j.nn.schedule.GradClip;
+import dev.llava4j.nn.schedule.LrSchedule;
+import dev.llava4j.tensor.Generator;
+import dev.llava4j.tensor.Tensor;
+import dev.llava4j.tensor.TensorScope;
+import dev.llava4j.tensor.safetensors.TensorFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * STAND-IN for Vicuna-7B, which cannot be shipped: a tiny LLaMA (same module tree and weight names, a couple of
+ * layers of width ~128, the demo's cut-down LLaMA vocabulary) pretrained from scratch with next-token prediction
+ * on the text of the training conversations (questions, answers, captions, descriptions, without the images),
+ * in Vicuna's chat format. Like Vicuna it then knows the words and the dialogue format but nothing about any
+ * particular image. Saved as a LlamaForCausalLM folder (config.json, model.safetensors with {@code model.*} and
+ * {@code lm_head.weight}, tokenizer files) that {@code TrainingModel.fromComponents} loads like the real one.
+ */
+public final class StandInLanguageModel {
+
+    public record Settings(int hidden, int intermediate, int layers, int heads, int steps, int batchSize, double lr,
+                           int maxPositions) {
+
+        public Settings {
+            if (hidden % heads != 0 || layers < 1 || steps < 1 || batchSize < 1 || maxPositions < 16) {
+                throw new IllegalArgumentException("inconsistent stand-in language model settings " + this);
+            }
+        }
+
+        TextConfig config(int vocabSize) {
+            return new TextConfig(hidden, intermediate, layers, heads, heads, vocabSize, 1e-6, 10000.0, maxPositions,
+                    "silu", false, false);
+        }
+    }
+
+    /** @param losses (step, loss) per step */
+    public record Result(Path folder, List<double[]> losses, int parameters, double seconds) {
+    }
+
+    private StandInLanguageModel() {
+    }
+
+    /**
+     * Trains on {@code sequences} (token ids of the demo tokenizer; every position is a target) and saves the
+     * model with the tokenizer files of {@code tokenizerFolder} into {@code folder}.
+     */
+    public static Result train(Settings s, int vocabSize, List<int[]> sequences, Path tokenizerFolder, Path folder,
+                               long seed, PrintStream log) throws IOException {
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("no text to pretrain the stand-in language model on");
+        }
+        long start = System.nanoTime();
+        Generator gen = new Generator(seed);
+        TextConfig config = s.config(vocabSize);
+        LlamaForCausalLM lm = new LlamaForCausalLM(config, Init.normal(gen, 0.02));
+        AdamW optimizer = new AdamW(ParamGroups.decayExceptBiasesAndNorms(lm, s.lr(), 0.0));
+        LrSchedule schedule = LrSchedule.cosineWithWarmup(Math.max(1, s.steps() / 20), s.steps());
+        List<double[]> losses = new ArrayList<>();
+        for (int step = 0; step < s.steps(); step++) {
+            long[][] ids = new long[s.batchSize()][];
+            for (int i = 0; i < ids.length; i++) {
+                int[] seq = sequences.get(gen.nextInt(sequences.size()));
+                int n = Math.min(seq.length, s.maxPositions());
+                ids[i] = new long[n];
+                for (int k = 0; k < n; k++) {
+                    ids[i][k] = seq[k];
+                }
+            }
+            try (TensorScope scope = TensorScope.open()) {
+                MergedBatch batch = MergedBatch.build(lm, ids, ids, null, LlavaPreprocessor.IMAGE_TOKEN_INDEX,
+                        LlavaPreprocessor.IGNORE_INDEX, MergedBatch.Padding.RIGHT);
+                Tensor hidden = lm.hidden(batch.embeddings(), batch.positions(), batch.additiveMask(), null);
+                Tensor loss = CausalLmLoss.of(lm.logits(hidden), batch.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);
+                losses.add(new double[] {step + 1, loss.item()});
+                loss.backward();
+            }
+            GradClip.clipGlobalNorm(optimizer, 1.0);
+            schedule.apply(optimizer, step);
+            optimizer.step();
+            optimizer.zeroGrad();
+            if ((step + 1) % 50 == 0 || step + 1 == s.steps()) {
+                log.printf("  language stand-in step %d/%d loss %.4f%n", step + 1, s.steps(), losses.getLast()[1]);
+            }
+        }
+        save(lm, config, tokenizerFolder, folder);
+        return new Result(folder, losses, (int) lm.parameterCount(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** config.json (LlamaConfig), model.safetensors and the tokenizer files. */
+    static void save(LlamaForCausalLM lm, TextConfig c, Path tokenizerFolder, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode config = om.createObjectNode();
+        config.putArray("architectures").add("LlamaForCausalLM");
+        config.put("model_type", "llama");
+        config.put("hidden_size", c.hiddenSize());
+        config.put("intermediate_size", c.intermediateSize());
+        config.put("num_hidden_layers", c.numLayers());
+        config.put("num_attention_heads", c.numHeads());
+        config.put("num_key_value_heads", c.numKvHeads());
+        config.put("vocab_size", c.vocabSize());
+        config.put("rms_norm_eps", c.rmsNormEps());
+        config.put("rope_theta", c.ropeTheta());
+        config.put("max_position_embeddings", c.maxPositions());
+        config.put("hidden_act", c.hiddenAct());
+        config.put("tie_word_embeddings", c.tieWordEmbeddings());
+        config.put("bos_token_id", VocabRemap.BOS);
+        config.put("eos_token_id", VocabRemap.EOS);
+        config.put("pad_token_id", VocabRemap.UNK);
+        config.put("_llava4j_note", "demo stand-in for lmsys/vicuna-7b-v1.5, trained on the shapes world's text");
+        om.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("config.json").toFile(), config);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        lm.stateDict().forEach((k, t) -> tensors.put(k, t.detach()));
+        TensorFiles.write(folder.resolve("model.safetensors"), tensors, Map.of("format", "pt", "producer", "llava4j demo"));
+        try (var files = Files.list(tokenizerFolder)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, folder.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
