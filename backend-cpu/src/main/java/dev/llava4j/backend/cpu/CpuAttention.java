@@ -45,31 +45,39 @@ final class CpuAttention {
         MemorySegment os = out.segment();
         MemorySegment ls = lse.segment();
         MemorySegment ms = mask == null ? null : mask.segment();
+        // keys transposed once per (batch, kv head) so that a query's scores against 8 keys at a time are plain
+        // vertical FMAs (no per-key horizontal sums)
+        int hkv = k.size(1);
+        float[][] keysT = new float[bs * hkv][];
+        Parallel.parallelFor(bs * hkv, t -> keysT[t] = transposeKeys(k, ks, t / hkv, t % hkv, tk, d));
         int rows = bs * heads * tq;
         Parallel.parallelRange(rows, Math.max(1, 64 / Math.max(1, tk / 256)), (from, to) -> {
             float[] scores = new float[KEY_TILE];
             float[] acc = new float[dv];
+            float[] qRow = new float[d];
             for (int row = from; row < to; row++) {
                 int i = row % tq;
                 int h = (row / tq) % heads;
                 int b = row / (tq * heads);
                 int kh = h / group;
                 long qo = base(q, b, h, i);
+                for (int c = 0; c < d; c++) {
+                    qRow[c] = qs.getAtIndex(F, qo + c) * scale;
+                }
+                float[] kt = keysT[b * hkv + kh];
                 int keyEnd = causal ? Math.min(tk, i + (tk - tq) + 1) : tk;
                 float m = Float.NEGATIVE_INFINITY;
                 float l = 0;
                 java.util.Arrays.fill(acc, 0f);
                 for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                     int n = Math.min(KEY_TILE, keyEnd - j0);
+                    scoreTile(qRow, kt, tk, j0, n, scores);
                     float tileMax = Float.NEGATIVE_INFINITY;
                     for (int jj = 0; jj < n; jj++) {
-                        int j = j0 + jj;
-                        float s = Rows.dot(qs, qo, ks, base(k, b, kh, j), d) * scale;
                         if (ms != null) {
-                            s += ms.getAtIndex(F, base(mask, b, h, i) + (long) j * mask.stride(3));
+                            scores[jj] += ms.getAtIndex(F, base(mask, b, h, i) + (long) (j0 + jj) * mask.stride(3));
                         }
-                        scores[jj] = s;
-                        tileMax = Math.max(tileMax, s);
+                        tileMax = Math.max(tileMax, scores[jj]);
                     }
                     if (tileMax == Float.NEGATIVE_INFINITY) {
                         continue;
@@ -100,6 +108,37 @@ final class CpuAttention {
                 ls.setAtIndex(F, row, l == 0 ? Float.NEGATIVE_INFINITY : m + (float) Math.log(l));
             }
         });
+    }
+
+    /** Keys of one (batch, kv head) as [D][Tk]. */
+    private static float[] transposeKeys(Tensor k, MemorySegment ks, int b, int kh, int tk, int d) {
+        float[] out = new float[d * tk];
+        for (int j = 0; j < tk; j++) {
+            long ko = base(k, b, kh, j);
+            for (int c = 0; c < d; c++) {
+                out[c * tk + j] = ks.getAtIndex(F, ko + c);
+            }
+        }
+        return out;
+    }
+
+    /** scores[jj] = q · key(j0 + jj) for jj < n, vectorised across keys. */
+    private static void scoreTile(float[] q, float[] kt, int tk, int j0, int n, float[] scores) {
+        int jj = 0;
+        for (int bound = S.loopBound(n); jj < bound; jj += S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0; c < q.length; c++) {
+                acc = FloatVector.fromArray(S, kt, c * tk + j0 + jj).fma(FloatVector.broadcast(S, q[c]), acc);
+            }
+            acc.intoArray(scores, jj);
+        }
+        for (; jj < n; jj++) {
+            float sum = 0;
+            for (int c = 0; c < q.length; c++) {
+                sum += q[c] * kt[c * tk + j0 + jj];
+            }
+            scores[jj] = sum;
+        }
     }
 
     /** acc[c] += p * v[c]. */
