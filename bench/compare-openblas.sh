@@ -5,7 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${1:-3}"
-SHAPES=(512x512x512 1024x1024x1024 2048x2048x2048 576x1024x4096 600x4096x11008 600x11008x4096 1x4096x4096)
+# SHAPES="1024x1024x1024 2048x2048x2048" overrides the list
+read -r -a SHAPES <<<"${SHAPES:-512x512x512 1024x1024x1024 2048x2048x2048 576x1024x4096 600x4096x11008 600x11008x4096 1x4096x4096}"
 PY=/usr/bin/python3
 
 if ! "$PY" -c "import numpy" 2>/dev/null; then
