@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ChatCommand.class,
                 TrainCommand.class,
+                DemoCommand.class,
                 EvalCommand.class,
                 MakeRandomCheckpointCommand.class,
                 BenchCommand.class,

@@ -3,28 +3,38 @@ package dev.llava4j.llava.demo;
 import dev.llava4j.llava.data.ChatTemplate;
 import dev.llava4j.llava.data.LlavaPreprocessor;
 import dev.llava4j.llava.data.LlavaRecord;
+import dev.llava4j.llava.data.TokenizedSample;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every text the demo tokenizes, in the form the code that uses it tokenizes it: stage-1 records (plain
  * template), stage-2 records (vicuna_v1), the language stand-in's pretraining text and the evaluation prompts.
  * Encoding it with LLaMA's tokenizer gives the demo vocabulary; encoding it again with the demo tokenizer checks
  * that both segment alike.
+ *
+ * <p>The language stand-in's pretraining text is the training conversations with the image replaced by a
+ * written description of the scene (where each object is): text in which the answers can be read from the
+ * context, so the model learns to look things up in its context as a pretrained LLM can. LLaVA's own
+ * instruction data was written the same way, by a text-only GPT-4 reading captions and boxes.
  */
 public final class DemoCorpus {
 
     private final List<LlavaRecord> stage1;
     private final List<LlavaRecord> stage2;
-    private final List<LlavaRecord> languageText;
+    private final List<LanguageText> languageText;
     private final List<EvalItem> eval;
 
-    public DemoCorpus(List<LlavaRecord> stage1, List<LlavaRecord> stage2, List<EvalItem> eval) {
+    /** @param scenes what each training image shows, by image path (every image of the records must be there) */
+    public DemoCorpus(List<LlavaRecord> stage1, List<LlavaRecord> stage2, List<EvalItem> eval,
+                      Map<String, Scene> scenes) {
         this.stage1 = List.copyOf(stage1);
         this.stage2 = List.copyOf(stage2);
         this.eval = List.copyOf(eval);
-        this.languageText = textOnly(stage1, stage2);
+        this.languageText = described(stage1, stage2, scenes);
     }
 
     /** One encoding per text, with names saying which text it is. */
@@ -42,8 +52,8 @@ public final class DemoCorpus {
             ids.add(preprocess(r, ChatTemplate.VICUNA_V1, tokenizer));
             names.add("stage-2 record '" + r.id() + "'");
         }
-        for (int[] seq : languageSequences(tokenizer)) {
-            ids.add(seq);
+        for (TokenizedSample sample : languageSamples(tokenizer)) {
+            ids.add(sample.inputIds());
             names.add("language pretraining text " + (ids.size() - stage1.size() - stage2.size()));
         }
         for (EvalItem item : eval) {
@@ -53,13 +63,38 @@ public final class DemoCorpus {
         return new Encoded(ids, names);
     }
 
-    /** The language stand-in's pretraining sequences: every conversation without its image, in vicuna_v1. */
-    public List<int[]> languageSequences(LlamaTokenizer tokenizer) {
-        List<int[]> out = new ArrayList<>();
-        for (LlavaRecord r : languageText) {
-            out.add(preprocess(r, ChatTemplate.VICUNA_V1, tokenizer));
+    /**
+     * The language stand-in's pretraining samples, one text per training image (or per group of at most
+     * {@link #TURNS_PER_TEXT} question-answer pairs): the scene's description, then the questions asked about
+     * that image in the training records, each followed by its answer, with the loss on the answers (what a
+     * chat model is tuned on). Text-only records stay as they are. Plain text, no chat template: the template
+     * is learned in stage 2 as the real model learned vicuna_v1.
+     */
+    public List<TokenizedSample> languageSamples(LlamaTokenizer tokenizer) {
+        List<TokenizedSample> out = new ArrayList<>();
+        for (LanguageText text : languageText) {
+            List<Integer> ids = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            append(ids, labels, new int[] {tokenizer.bosId()}, false);
+            if (!text.description().isEmpty()) {
+                append(ids, labels, tokenizer.encode(text.description(), false), false);
+            }
+            for (String[] qa : text.turns()) {
+                append(ids, labels, tokenizer.encode(qa[0], false), false);
+                append(ids, labels, tokenizer.encode(qa[1], false), true);
+                append(ids, labels, new int[] {tokenizer.eosId()}, true);
+            }
+            out.add(new TokenizedSample(ids.stream().mapToInt(Integer::intValue).toArray(),
+                    labels.stream().mapToInt(Integer::intValue).toArray()));
         }
         return out;
+    }
+
+    private static void append(List<Integer> ids, List<Integer> labels, int[] piece, boolean supervised) {
+        for (int id : piece) {
+            ids.add(id);
+            labels.add(supervised ? id : LlavaPreprocessor.IGNORE_INDEX);
+        }
     }
 
     /** The evaluation prompt: vicuna_v1 with the image first, as LLaVA-1.5's evaluation scripts build it. */
@@ -71,19 +106,43 @@ public final class DemoCorpus {
         return LlavaPreprocessor.preprocess(r, template, tokenizer, LlavaPreprocessor.DEFAULT_MAX_LENGTH).inputIds();
     }
 
-    /** Stage-1 captions become a one-turn chat; every record loses its image placeholder. */
-    private static List<LlavaRecord> textOnly(List<LlavaRecord> stage1, List<LlavaRecord> stage2) {
-        List<LlavaRecord> out = new ArrayList<>();
+    /** Question-answer pairs per text, so that no text is much longer than a stage-2 sample. */
+    static final int TURNS_PER_TEXT = 4;
+
+    /** One pretraining text: a scene description (empty for text-only records) and (question, answer) pairs. */
+    private record LanguageText(String description, List<String[]> turns) {
+    }
+
+    /** The records' turns grouped by image, the image placeholder dropped, each group led by the description. */
+    private static List<LanguageText> described(List<LlavaRecord> stage1, List<LlavaRecord> stage2,
+                                                Map<String, Scene> scenes) {
+        Map<String, List<String[]>> byImage = new LinkedHashMap<>();
+        List<LanguageText> out = new ArrayList<>();
         for (List<LlavaRecord> list : List.of(stage1, stage2)) {
             for (LlavaRecord r : list) {
-                List<LlavaRecord.Message> turns = new ArrayList<>();
-                for (LlavaRecord.Message m : r.conversations()) {
-                    turns.add(new LlavaRecord.Message(m.from(),
-                            m.value().replace(LlavaPreprocessor.IMAGE_TOKEN, "").strip()));
+                List<String[]> turns = new ArrayList<>();
+                List<LlavaRecord.Message> m = r.conversations();
+                for (int i = 0; i + 1 < m.size(); i += 2) {
+                    turns.add(new String[] {m.get(i).value().replace(LlavaPreprocessor.IMAGE_TOKEN, "").strip(),
+                            m.get(i + 1).value().strip()});
                 }
-                out.add(new LlavaRecord(r.id() + "-text", null, turns));
+                if (!r.hasImage()) {
+                    out.add(new LanguageText("", turns));
+                } else {
+                    if (!scenes.containsKey(r.image())) {
+                        throw new IllegalArgumentException("record '" + r.id() + "': no scene for image '"
+                                + r.image() + "'");
+                    }
+                    byImage.computeIfAbsent(r.image(), k -> new ArrayList<>()).addAll(turns);
+                }
             }
         }
+        byImage.forEach((image, turns) -> {
+            String description = SceneLanguage.detailedDescription(scenes.get(image));
+            for (int from = 0; from < turns.size(); from += TURNS_PER_TEXT) {
+                out.add(new LanguageText(description, turns.subList(from, Math.min(turns.size(), from + TURNS_PER_TEXT))));
+            }
+        });
         return out;
     }
 }

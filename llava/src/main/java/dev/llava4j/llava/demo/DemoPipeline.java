@@ -17,15 +17,16 @@ import dev.llava4j.tensor.DType;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.Tensor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,24 +51,34 @@ public final class DemoPipeline {
 
     /** Stage 1, stage 2 and the evaluation with one projector type. */
     public record ProjectorRun(String projector, Path stage1, Path stage2, Trainer.Result stage1Result,
-                               Trainer.Result stage2Result, DemoScores scores, Path answers, double stage1Seconds,
-                               double stage2Seconds, double evalSeconds) {
+                               Trainer.Result stage2Result, DemoScores scores, Map<String, String> answers,
+                               Path answersFile, double stage1Seconds, double stage2Seconds, double evalSeconds) {
     }
 
     /**
+     * @param items    the held-out questions
      * @param ablation the linear-projector run (null without the ablation)
      * @param timings  seconds per phase, in order
+     * @param loadAverageAtStart the system's 1-minute load average when the run began (-1 if unknown): other work
+     *                           on the machine slows the run down
      */
-    public record Outcome(Options options, ShapeWorld.Output world, int vocabSize, StandInVision.Result vision,
-                          StandInLanguageModel.Result language, ProjectorRun main, ProjectorRun ablation,
-                          Map<String, Double> timings, double seconds) {
+    public record Outcome(Options options, ShapeWorld.Output world, List<EvalItem> items, int vocabSize,
+                          StandInVision.Result vision, StandInLanguageModel.Result language, ProjectorRun main,
+                          ProjectorRun ablation, Map<String, Double> timings, double seconds,
+                          double loadAverageAtStart) {
+
+        /** The runs in report order: the MLP first, then the ablation's linear projector. */
+        public List<ProjectorRun> runs() {
+            return ablation == null ? List.of(main) : List.of(main, ablation);
+        }
     }
 
     private DemoPipeline() {
     }
 
-    public static Outcome run(Options o, PrintStream console) throws IOException {
+    public static Outcome run(Options o, PrintWriter console) throws IOException {
         long start = System.nanoTime();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         DemoSettings s = o.settings();
         Path out = o.outDir();
         Files.createDirectories(out);
@@ -79,39 +90,43 @@ public final class DemoPipeline {
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("train.log")), true,
                 StandardCharsets.UTF_8)) {
             Clock clock = new Clock();
-            console.printf("[demo %s] generating the shapes world: %d training and %d held-out images%n", s.name(),
+            progress(console, "[demo %s] generating the shapes world: %d training and %d held-out images%n", s.name(),
                     s.trainImages(), s.evalImages());
             ShapeWorld.Output world = ShapeWorld.generate(out.resolve("data"), o.seed(), s.trainImages(),
                     s.evalImages(), s.imageSize());
             List<LlavaRecord> stage1 = new LlavaJsonReader(world.imageFolder()).read(world.stage1Json()).records();
             List<LlavaRecord> stage2 = new LlavaJsonReader(world.imageFolder()).read(world.stage2Json()).records();
             List<EvalItem> items = EvalItem.readAll(world.evalJsonl());
+            List<SceneFile.Entry> scenes = SceneFile.read(world.scenesJsonl());
             timings.put("world", clock.lap());
 
-            DemoCorpus corpus = new DemoCorpus(stage1, stage2, items);
+            Map<String, Scene> trainScenes = new LinkedHashMap<>();
+            scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_TRAIN))
+                    .forEach(e -> trainScenes.put(e.image(), e.scene()));
+            DemoCorpus corpus = new DemoCorpus(stage1, stage2, items, trainScenes);
             LlamaTokenizer llama = DemoTokenizer.load();
             DemoCorpus.Encoded llamaIds = corpus.encode(llama);
             DemoVocabulary vocabulary = DemoVocabulary.build(llama, llamaIds.ids());
             Path tokenizerDir = vocabulary.writeFolder(out.resolve("tokenizer"));
             LlamaTokenizer tokenizer = LlamaTokenizer.load(tokenizerDir);
             vocabulary.checkSameSegmentation(llamaIds.ids(), corpus.encode(tokenizer).ids(), llamaIds.names());
-            console.printf("[demo %s] tokenizer: LLaMA's, restricted to the %d pieces the corpus needs (same "
+            progress(console, "[demo %s] tokenizer: LLaMA's, restricted to the %d pieces the corpus needs (same "
                     + "segmentation checked on %d texts)%n", s.name(), vocabulary.size(), llamaIds.ids().size());
             timings.put("tokenizer", clock.lap());
 
             StandInVision.Settings vs = s.vision();
             StandInVision.Result vision = StandInVision.train(vs, world.imageFolder(),
-                    PatchLabels.read(world.scenesJsonl(), ShapeWorld.SPLIT_TRAIN, vs.grid()),
-                    PatchLabels.read(world.scenesJsonl(), ShapeWorld.SPLIT_EVAL, vs.grid()),
+                    PatchLabels.of(scenes, ShapeWorld.SPLIT_TRAIN, vs.grid()),
+                    PatchLabels.of(scenes, ShapeWorld.SPLIT_EVAL, vs.grid()),
                     out.resolve("stand-ins/vision"), seeds.nextLong(), log);
-            console.printf("[demo %s] vision stand-in (for CLIP ViT-L/14): %,d parameters, held-out patch accuracy "
+            progress(console, "[demo %s] vision stand-in (for CLIP ViT-L/14): %,d parameters, held-out patch accuracy "
                     + "%.3f, %.1f s%n", s.name(), vision.parameters(), vision.patchAccuracy(), vision.seconds());
             timings.put("vision_stand_in", clock.lap());
 
             StandInLanguageModel.Result language = StandInLanguageModel.train(s.language(), vocabulary.size(),
-                    corpus.languageSequences(tokenizer), tokenizerDir, out.resolve("stand-ins/language"),
+                    corpus.languageSamples(tokenizer), tokenizerDir, out.resolve("stand-ins/language"),
                     seeds.nextLong(), log);
-            console.printf("[demo %s] language stand-in (for Vicuna-7B): %,d parameters, loss %.3f -> %.3f, %.1f s%n",
+            progress(console, "[demo %s] language stand-in (for Vicuna-7B): %,d parameters, loss %.3f -> %.3f, %.1f s%n",
                     s.name(), language.parameters(), language.losses().getFirst()[1],
                     language.losses().getLast()[1], language.seconds());
             timings.put("language_stand_in", clock.lap());
@@ -128,8 +143,8 @@ public final class DemoPipeline {
                 timings.put("ablation_linear_projector", ablation.stage1Seconds() + ablation.stage2Seconds()
                         + ablation.evalSeconds());
             }
-            return new Outcome(o, world, vocabulary.size(), vision, language, main, ablation, timings,
-                    (System.nanoTime() - start) / 1e9);
+            return new Outcome(o, world, items, vocabulary.size(), vision, language, main, ablation, timings,
+                    (System.nanoTime() - start) / 1e9, load);
         }
     }
 
@@ -139,7 +154,7 @@ public final class DemoPipeline {
     }
 
     static ProjectorRun projectorRun(String projector, Components c, DemoSettings s, Path out, long seed,
-                                             PrintStream log, PrintStream console) throws IOException {
+                                             PrintStream log, PrintWriter console) throws IOException {
         Path runDir = out.resolve("runs").resolve(projector);
         Path preprocessor = c.visionDir().resolve("preprocessor_config.json");
         Clock clock = new Clock();
@@ -154,7 +169,7 @@ public final class DemoPipeline {
         Trainer.Result r1 = new Trainer(o1, model, c.tokenizer(), pipeline(preprocessor, o1), c.tokenizerDir(),
                 preprocessor, log).run();
         double t1 = clock.lap();
-        console.printf("[demo %s] stage 1 (%s projector only, plain template): %d steps, loss %.3f -> %.3f, %.1f s%n",
+        progress(console, "[demo %s] stage 1 (%s projector only, plain template): %d steps, loss %.3f -> %.3f, %.1f s%n",
                 s.name(), projector, r1.steps(), r1.firstLoss(), r1.lastLoss(), t1);
 
         TrainOptions o2 = stageOptions(2, o1.output(), null, null, c.world().stage2Json(), c.world().imageFolder(),
@@ -163,7 +178,7 @@ public final class DemoPipeline {
         Trainer.Result r2 = new Trainer(o2, TrainingModel.fromCheckpoint(o1.output(), DType.F32), c.tokenizer(),
                 pipeline(preprocessor, o2), c.tokenizerDir(), preprocessor, log).run();
         double t2 = clock.lap();
-        console.printf("[demo %s] stage 2 (%s projector + LLM, vicuna_v1): %d steps, loss %.3f -> %.3f, %.1f s%n",
+        progress(console, "[demo %s] stage 2 (%s projector + LLM, vicuna_v1): %d steps, loss %.3f -> %.3f, %.1f s%n",
                 s.name(), projector, r2.steps(), r2.firstLoss(), r2.lastLoss(), t2);
 
         Map<String, String> answers = DemoEvaluator.answer(o2.output(), c.world().imageFolder(), c.items(),
@@ -172,9 +187,9 @@ public final class DemoPipeline {
         Path answersFile = out.resolve("answers-" + projector + ".jsonl");
         DemoEvaluator.writeAnswers(answersFile, c.items(), answers);
         double te = clock.lap();
-        console.printf("[demo %s] evaluated %d held-out questions (%s projector) in %.1f s%n", s.name(),
+        progress(console, "[demo %s] evaluated %d held-out questions (%s projector) in %.1f s%n", s.name(),
                 c.items().size(), projector, te);
-        return new ProjectorRun(projector, o1.output(), o2.output(), r1, r2, scores, answersFile, t1, t2, te);
+        return new ProjectorRun(projector, o1.output(), o2.output(), r1, r2, scores, answers, answersFile, t1, t2, te);
     }
 
     /**
@@ -217,6 +232,11 @@ public final class DemoPipeline {
         return out;
     }
 
+    private static void progress(PrintWriter console, String format, Object... args) {
+        console.printf(Locale.ROOT, format, args);
+        console.flush();
+    }
+
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
@@ -240,8 +260,4 @@ public final class DemoPipeline {
         }
     }
 
-    /** A stream that discards everything (for callers that want no console output). */
-    public static PrintStream silent() {
-        return new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    }
 }

@@ -40,19 +40,19 @@ public record DemoSettings(String name, int trainImages, int evalImages, StandIn
 
     public static DemoSettings full() {
         return new DemoSettings("full", 1500, 150,
-                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 400, 32, 2e-3),
-                new StandInLanguageModel.Settings(128, 344, 2, 4, 400, 16, 2e-3, 512),
-                new Stage(200, 16, 1e-3),
-                new Stage(800, 16, 3e-4),
+                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 300, 32, 2e-3),
+                new StandInLanguageModel.Settings(64, 172, 2, 2, 500, 32, 3e-3, 512),
+                new Stage(150, 16, 2e-3),
+                new Stage(1600, 8, 2e-3),
                 32);
     }
 
     public static DemoSettings quick() {
-        return new DemoSettings("quick", 400, 60,
-                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 150, 32, 2e-3),
-                new StandInLanguageModel.Settings(128, 344, 2, 4, 150, 16, 2e-3, 512),
-                new Stage(60, 16, 1e-3),
-                new Stage(250, 16, 3e-4),
+        return new DemoSettings("quick", 300, 40,
+                new StandInVision.Settings(48, 16, 64, 256, 3, 4, 120, 32, 2e-3),
+                new StandInLanguageModel.Settings(64, 172, 2, 2, 150, 16, 3e-3, 512),
+                new Stage(40, 16, 2e-3),
+                new Stage(250, 8, 2e-3),
                 32);
     }
 }

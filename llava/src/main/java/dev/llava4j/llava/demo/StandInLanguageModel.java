@@ -3,6 +3,7 @@ package dev.llava4j.llava.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llava4j.llava.data.LlavaPreprocessor;
+import dev.llava4j.llava.data.TokenizedSample;
 import dev.llava4j.llava.model.CausalLmLoss;
 import dev.llava4j.llava.model.LlamaForCausalLM;
 import dev.llava4j.llava.model.MergedBatch;
@@ -28,10 +29,10 @@ import java.util.Map;
 
 /**
  * STAND-IN for Vicuna-7B, which cannot be shipped: a tiny LLaMA (same module tree and weight names, a couple of
- * layers of width ~128, the demo's cut-down LLaMA vocabulary) pretrained from scratch with next-token prediction
- * on the text of the training conversations (questions, answers, captions, descriptions, without the images),
- * in Vicuna's chat format. Like Vicuna it then knows the words and the dialogue format but nothing about any
- * particular image. Saved as a LlamaForCausalLM folder (config.json, model.safetensors with {@code model.*} and
+ * layers, the demo's cut-down LLaMA vocabulary) trained from scratch with next-token prediction on text-only
+ * versions of the training conversations (see {@link DemoCorpus#languageSamples}), with the loss on the answers.
+ * Like Vicuna it then knows the words and how to answer from what it has been told, but has never seen an
+ * image. Saved as a LlamaForCausalLM folder (config.json, model.safetensors with {@code model.*} and
  * {@code lm_head.weight}, tokenizer files) that {@code TrainingModel.fromComponents} loads like the real one.
  */
 public final class StandInLanguageModel {
@@ -59,12 +60,12 @@ public final class StandInLanguageModel {
     }
 
     /**
-     * Trains on {@code sequences} (token ids of the demo tokenizer; every position is a target) and saves the
-     * model with the tokenizer files of {@code tokenizerFolder} into {@code folder}.
+     * Trains on {@code samples} (token ids of the demo tokenizer with their labels) and saves the model with the
+     * tokenizer files of {@code tokenizerFolder} into {@code folder}.
      */
-    public static Result train(Settings s, int vocabSize, List<int[]> sequences, Path tokenizerFolder, Path folder,
-                               long seed, PrintStream log) throws IOException {
-        if (sequences.isEmpty()) {
+    public static Result train(Settings s, int vocabSize, List<TokenizedSample> samples, Path tokenizerFolder,
+                               Path folder, long seed, PrintStream log) throws IOException {
+        if (samples.isEmpty()) {
             throw new IllegalArgumentException("no text to pretrain the stand-in language model on");
         }
         long start = System.nanoTime();
@@ -76,16 +77,19 @@ public final class StandInLanguageModel {
         List<double[]> losses = new ArrayList<>();
         for (int step = 0; step < s.steps(); step++) {
             long[][] ids = new long[s.batchSize()][];
+            long[][] labels = new long[s.batchSize()][];
             for (int i = 0; i < ids.length; i++) {
-                int[] seq = sequences.get(gen.nextInt(sequences.size()));
-                int n = Math.min(seq.length, s.maxPositions());
+                TokenizedSample sample = samples.get(gen.nextInt(samples.size()));
+                int n = Math.min(sample.length(), s.maxPositions());
                 ids[i] = new long[n];
+                labels[i] = new long[n];
                 for (int k = 0; k < n; k++) {
-                    ids[i][k] = seq[k];
+                    ids[i][k] = sample.inputIds()[k];
+                    labels[i][k] = sample.labels()[k];
                 }
             }
             try (TensorScope scope = TensorScope.open()) {
-                MergedBatch batch = MergedBatch.build(lm, ids, ids, null, LlavaPreprocessor.IMAGE_TOKEN_INDEX,
+                MergedBatch batch = MergedBatch.build(lm, ids, labels, null, LlavaPreprocessor.IMAGE_TOKEN_INDEX,
                         LlavaPreprocessor.IGNORE_INDEX, MergedBatch.Padding.RIGHT);
                 Tensor hidden = lm.hidden(batch.embeddings(), batch.positions(), batch.additiveMask(), null);
                 Tensor loss = CausalLmLoss.of(lm.logits(hidden), batch.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);
