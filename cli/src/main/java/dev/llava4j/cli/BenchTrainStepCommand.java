@@ -13,6 +13,9 @@ import dev.llava4j.nn.optim.ParamGroup;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.TensorScope;
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.backend.Backends;
+import dev.llava4j.tensor.backend.OpProfiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,6 +49,8 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--json")
     boolean json;
+    @Option(names = "--profile", description = "Print the time spent per backend operation over the timed steps (stderr).")
+    boolean profile;
 
     @Override
     public Integer call() throws Exception {
@@ -71,10 +76,15 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         }
         int s = cfg.vision().imageSize();
         Tensor pixels = Tensor.randn(g, batch, cfg.vision().numChannels(), s, s);
+        OpProfiler profiler = new OpProfiler();
+        Backends.Handle profiling = profile ? Backends.use(profiler.wrap(Backends.forDevice(Device.CPU))) : null;
         double[] ms = new double[reps];
         double first = Double.NaN;
         double last = Double.NaN;
         for (int r = -warmup; r < reps; r++) {
+            if (r == 0) {
+                profiler.reset();
+            }
             long t0 = System.nanoTime();
             double loss;
             try (TensorScope scope = TensorScope.open()) {
@@ -93,6 +103,11 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
             if (r >= 0) {
                 ms[r] = (System.nanoTime() - t0) / 1e6;
             }
+        }
+        if (profiling != null) {
+            profiling.close();
+            System.err.printf("backend time over %d steps: %.1f ms of %.1f ms wall%n%s", reps,
+                    profiler.totalNanos() / 1e6, Arrays.stream(ms).sum(), profiler.table(25));
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);

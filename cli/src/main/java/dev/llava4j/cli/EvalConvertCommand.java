@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 
 /** {@code eval convert}: writes the file a benchmark's evaluation server or grader takes. */
 @Command(name = "convert",
-        mixinStandardHelpOptions = true,
         description = {"Write the upload / grader file for a benchmark, exactly as LLaVA's converter does.",
                 "  vqav2      --questions llava_vqav2_mscoco_test2015.jsonl  -> JSON for EvalAI",
                 "  vizwiz     --questions llava_test.jsonl                   -> JSON for EvalAI",

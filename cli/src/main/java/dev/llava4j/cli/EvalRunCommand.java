@@ -26,7 +26,6 @@ import java.util.concurrent.Callable;
 
 /** {@code eval run}: answers a benchmark's question file with a model, as LLaVA's model_vqa*.py scripts do. */
 @Command(name = "run",
-        mixinStandardHelpOptions = true,
         description = {"Answer a benchmark's questions into a LLaVA answer jsonl (vicuna_v1 prompt, greedy).",
                 "Question files (--questions) per benchmark:",
                 "  vqav2, gqa, vizwiz, textvqa, pope, mme, seed_bench   LLaVA's question jsonl (max_new_tokens 128)",

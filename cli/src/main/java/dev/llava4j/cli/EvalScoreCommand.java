@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 
 /** {@code eval score}: scores an answer file the way the benchmark's official evaluation code does. */
 @Command(name = "score",
-        mixinStandardHelpOptions = true,
         description = {"Score a model's answer file as the benchmark's official evaluation code does.",
                 "Benchmarks and what --annotations/--questions must be:",
                 "  textvqa      --annotations TextVQA_0.5.1_val.json",

@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 
 /** Lists the tensors of a safetensors file or checkpoint folder, after validating it completely. */
 @Command(name = "inspect",
-        mixinStandardHelpOptions = true,
         description = "List the tensors (name, dtype, shape, bytes) and metadata of a safetensors file, "
                 + "a sharded checkpoint folder or an index file. Exit code 2 if the checkpoint is malformed.")
 public final class InspectCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./llava4j}: one picocli command with a subcommand per task. */
 @Command(name = "llava4j",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand gets --help (and --version)
         versionProvider = VersionCommand.Provider.class,
         description = "A pure-JVM tensor engine and LLaVA-1.5: inference, training, evaluation.",
         subcommands = {

@@ -11,11 +11,12 @@ import static dev.llava4j.backend.cpu.Rows.S;
 /**
  * Flash-style attention on F32 with unit stride along the head dimension: keys are visited in tiles with an online
  * softmax (running max and sum), so no [Tq, Tk] score matrix is ever built; only one tile of scores per thread.
- * The backward pass recomputes scores from the saved log-sum-exp and runs one task per (batch, kv-head) so that
- * the key/value gradients of a task are never written by another thread.
+ * Many queries (prefill, training) go to {@link BlockedAttention}; a few (decoding) are handled row by row here.
  */
 final class CpuAttention {
     private static final int KEY_TILE = 128;
+    /** From this many queries on, the blocked GEMM formulation is faster than rows. */
+    private static final int BLOCKED_MIN_QUERIES = 16;
 
     private CpuAttention() {
     }
@@ -32,6 +33,22 @@ final class CpuAttention {
     }
 
     static void forward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out, Tensor lse) {
+        if (q.size(2) >= BLOCKED_MIN_QUERIES) {
+            BlockedAttention.forward(q, k, v, mask, causal, scale, out, lse);
+        } else {
+            forwardRows(q, k, v, mask, causal, scale, out, lse);
+        }
+    }
+
+    /** gq, gk, gv are contiguous; gk and gv are zero on entry. */
+    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
+                         Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
+        BlockedAttention.backward(q, k, v, mask, causal, scale, out, lse, gOut, gq, gk, gv);
+    }
+
+    /** Row-at-a-time forward for a few queries (decoding with a KV cache), where GEMM blocks would be mostly empty. */
+    private static void forwardRows(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
+                                    Tensor lse) {
         int bs = q.size(0);
         int heads = q.size(1);
         int tq = q.size(2);
@@ -147,71 +164,10 @@ final class CpuAttention {
         FloatVector pv = FloatVector.broadcast(S, p);
         for (int bound = S.loopBound(n); c < bound; c += S.length()) {
             FloatVector a = FloatVector.fromArray(S, acc, c);
-            Rows.load(vs, vo + c).fma(pv, a).intoArray(acc, c);
+            Rows.load(vs, vo, c).fma(pv, a).intoArray(acc, c);
         }
         for (; c < n; c++) {
             acc[c] += p * vs.getAtIndex(F, vo + c);
         }
-    }
-
-    /** gq, gk, gv are fresh contiguous tensors. */
-    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
-                         Tensor lse, Tensor gOut, Tensor gq, Tensor gk, Tensor gv) {
-        int bs = q.size(0);
-        int heads = q.size(1);
-        int tq = q.size(2);
-        int d = q.size(3);
-        int hkv = k.size(1);
-        int tk = k.size(2);
-        int dv = v.size(3);
-        int group = heads / hkv;
-        MemorySegment qs = q.segment();
-        MemorySegment ks = k.segment();
-        MemorySegment vs = v.segment();
-        MemorySegment os = out.segment();
-        MemorySegment ls = lse.segment();
-        MemorySegment gos = gOut.segment();
-        MemorySegment gqs = gq.segment();
-        MemorySegment gks = gk.segment();
-        MemorySegment gvs = gv.segment();
-        MemorySegment ms = mask == null ? null : mask.segment();
-        Parallel.parallelFor(bs * hkv, task -> {
-            int b = task / hkv;
-            int kh = task % hkv;
-            float[] gqRow = new float[d];
-            for (int h = kh * group; h < (kh + 1) * group; h++) {
-                for (int i = 0; i < tq; i++) {
-                    float l = ls.getAtIndex(F, ((long) b * heads + h) * tq + i);
-                    long qo = base(q, b, h, i);
-                    long gqo = base(gq, b, h, i);
-                    java.util.Arrays.fill(gqRow, 0f);
-                    if (l != Float.NEGATIVE_INFINITY) {
-                        long goo = base(gOut, b, h, i);
-                        float dDot = Rows.dot(gos, goo, os, base(out, b, h, i), dv);
-                        int keyEnd = causal ? Math.min(tk, i + (tk - tq) + 1) : tk;
-                        for (int j = 0; j < keyEnd; j++) {
-                            long ko = base(k, b, kh, j);
-                            float s = Rows.dot(qs, qo, ks, ko, d) * scale;
-                            if (ms != null) {
-                                s += ms.getAtIndex(F, base(mask, b, h, i) + (long) j * mask.stride(3));
-                            }
-                            float p = (float) Math.exp(s - l);
-                            if (p == 0f) {
-                                continue;
-                            }
-                            long vo = base(v, b, kh, j);
-                            float dp = Rows.dot(gos, goo, vs, vo, dv);
-                            Rows.axpy(p, gos, goo, gvs, base(gv, b, kh, j), dv);
-                            float ds = p * (dp - dDot) * scale;
-                            addScaledRow(gqRow, ds, ks, ko, d);
-                            Rows.axpy(ds, qs, qo, gks, base(gk, b, kh, j), d);
-                        }
-                    }
-                    for (int c = 0; c < d; c++) {
-                        gqs.setAtIndex(F, gqo + c, gqRow[c]);
-                    }
-                }
-            }
-        });
     }
 }

@@ -183,7 +183,7 @@ public final class CpuBackend extends ReferenceBackend {
             return;
         }
         // sgemm parallelises internally; walk the (coalesced) outer batch rows on this thread
-        batches.runSerial(off -> Sgemm.sgemmBatched(inner, m, n, k, 1f, aSeg, off[0], sa, as[r - 2], as[r - 1],
+        batches.runSerial((off, len) -> Sgemm.sgemmBatched(inner, m, n, k, 1f, aSeg, off[0], sa, as[r - 2], as[r - 1],
                 bSeg, bType, off[1], sb, bs[r - 2], bs[r - 1], 0f, oSeg, off[2], so, n));
     }
 

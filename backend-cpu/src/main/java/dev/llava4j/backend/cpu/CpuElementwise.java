@@ -84,16 +84,14 @@ final class CpuElementwise {
         RowLoop loop = loop(out, x, out);
         int sx = loop.innerStride(0);
         int so = loop.innerStride(1);
-        int len = loop.rowLength;
-        loop.run(off -> {
+        VectorMath.UnaryRow vectorLoop = VectorMath.unaryRow(op);
+        loop.run((off, len) -> {
             long xo = off[0];
             long oo = off[1];
             int i = 0;
             if (sx == 1 && so == 1) {
-                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-                    FloatVector v = FloatVector.fromMemorySegment(S, xs, (xo + i) * 4, LE);
-                    VectorMath.apply(op, v).intoMemorySegment(os, (oo + i) * 4, LE);
-                }
+                i = S.loopBound(len);
+                vectorLoop.run(xs, xo, os, oo, i);
             }
             for (; i < len; i++) {
                 os.setAtIndex(F, oo + (long) i * so, (float) op.apply(xs.getAtIndex(F, xo + (long) i * sx)));
@@ -110,27 +108,43 @@ final class CpuElementwise {
         int sa = loop.innerStride(0);
         int sb = loop.innerStride(1);
         int so = loop.innerStride(2);
-        int len = loop.rowLength;
-        boolean vec = so == 1 && (sa == 0 || sa == 1) && (sb == 0 || sb == 1);
-        loop.run(off -> {
+        boolean arithmetic = VectorMath.isArithmetic(op);
+        // + - * / max min: unit or zero (broadcast scalar) strides; the gradient formulas: unit strides only
+        boolean vec = so == 1 && (arithmetic ? (sa == 0 || sa == 1) && (sb == 0 || sb == 1) : sa == 1 && sb == 1);
+        VectorMath.BinaryRow gradientLoop = arithmetic ? null : VectorMath.gradientRow(op);
+        loop.run((off, len) -> {
             long ao = off[0];
             long bo = off[1];
             long oo = off[2];
             int i = 0;
-            if (vec) {
-                FloatVector aConst = sa == 0 ? FloatVector.broadcast(S, as.getAtIndex(F, ao)) : null;
-                FloatVector bConst = sb == 0 ? FloatVector.broadcast(S, bs.getAtIndex(F, bo)) : null;
-                for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-                    FloatVector va = aConst != null ? aConst : FloatVector.fromMemorySegment(S, as, (ao + i) * 4, LE);
-                    FloatVector vb = bConst != null ? bConst : FloatVector.fromMemorySegment(S, bs, (bo + i) * 4, LE);
-                    VectorMath.apply(op, va, vb).intoMemorySegment(os, (oo + i) * 4, LE);
-                }
+            if (vec && arithmetic) {
+                i = arithmeticRow(op, as, ao, sa == 0, bs, bo, sb == 0, os, oo, len);
+            } else if (vec && gradientLoop != null) {
+                i = S.loopBound(len);
+                gradientLoop.run(as, ao, bs, bo, os, oo, i);
             }
             for (; i < len; i++) {
                 double r = op.apply(as.getAtIndex(F, ao + (long) i * sa), bs.getAtIndex(F, bo + (long) i * sb));
                 os.setAtIndex(F, oo + (long) i * so, (float) r);
             }
         });
+    }
+
+    /**
+     * Vector part of one row of a +, -, *, /, max or min; a and b have unit stride or are scalars. These six are
+     * small enough to share one loop (see {@link VectorMath#unaryRow} for why the longer formulas cannot).
+     */
+    private static int arithmeticRow(BinaryOp op, MemorySegment as, long ao, boolean aScalar, MemorySegment bs, long bo,
+                                     boolean bScalar, MemorySegment os, long oo, int len) {
+        float aValue = aScalar ? as.getAtIndex(F, ao) : 0f;
+        float bValue = bScalar ? bs.getAtIndex(F, bo) : 0f;
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector va = aScalar ? FloatVector.broadcast(S, aValue) : FloatVector.fromMemorySegment(S, as, ao * 4 + i * 4L, LE);
+            FloatVector vb = bScalar ? FloatVector.broadcast(S, bValue) : FloatVector.fromMemorySegment(S, bs, bo * 4 + i * 4L, LE);
+            VectorMath.arithmetic(op, va, vb).intoMemorySegment(os, oo * 4 + i * 4L, LE);
+        }
+        return i;
     }
 
     /** dst = src for the dtype pairs F32->F32, BF16->F32, F32->BF16 (any strides). */
@@ -146,8 +160,7 @@ final class CpuElementwise {
         RowLoop loop = loop(dst, src, dst);
         int s0 = loop.innerStride(0);
         int s1 = loop.innerStride(1);
-        int len = loop.rowLength;
-        loop.run(off -> {
+        loop.run((off, len) -> {
             long so = off[0];
             long dO = off[1];
             int i = 0;
@@ -160,7 +173,7 @@ final class CpuElementwise {
                 for (int bound = S.loopBound(len); i < bound; i += S.length()) {
                     ShortVector sv = ShortVector.fromMemorySegment(SH, ss, (so + i) * 2, LE);
                     IntVector iv = (IntVector) sv.convertShape(VectorOperators.S2I, I, 0);
-                    iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(ds, (dO + i) * 4, LE);
+                    iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(ds, dO * 4 + i * 4L, LE);
                 }
             }
             for (; i < len; i++) {
@@ -181,14 +194,13 @@ final class CpuElementwise {
         MemorySegment os = out.segment();
         RowLoop loop = loop(out, out);
         int so = loop.innerStride(0);
-        int len = loop.rowLength;
         FloatVector v = FloatVector.broadcast(S, value);
-        loop.run(off -> {
+        loop.run((off, len) -> {
             long oo = off[0];
             int i = 0;
             if (so == 1) {
                 for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-                    v.intoMemorySegment(os, (oo + i) * 4, LE);
+                    v.intoMemorySegment(os, oo * 4 + i * 4L, LE);
                 }
             }
             for (; i < len; i++) {

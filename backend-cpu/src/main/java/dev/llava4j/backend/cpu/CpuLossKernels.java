@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 
 import static dev.llava4j.backend.cpu.Rows.F;
+import static dev.llava4j.backend.cpu.Rows.LE;
 import static dev.llava4j.backend.cpu.Rows.S;
 import static dev.llava4j.backend.cpu.Rows.load;
 import static dev.llava4j.backend.cpu.Rows.store;
@@ -40,7 +41,7 @@ final class CpuLossKernels {
                 float l = lse.getAtIndex(F, r);
                 int i = 0;
                 for (int b = S.loopBound(v); i < b; i += S.length()) {
-                    store(VectorMath.exp(load(logits, row + i).sub(l)).mul(g), gl, out + i);
+                    VectorMath.exp(load(logits, row, i).sub(l)).mul(g).intoMemorySegment(gl, out * 4 + i * 4L, LE);
                 }
                 for (; i < v; i++) {
                     gl.setAtIndex(F, out + i, g * (float) Math.exp(logits.getAtIndex(F, row + i) - l));
@@ -68,14 +69,14 @@ final class CpuLossKernels {
         Parallel.parallelRange(n, 1 << 14, (from, to) -> {
             int i = from;
             for (int b = from + S.loopBound(to - from); i < b; i += S.length()) {
-                FloatVector gv = load(g, go + i);
+                FloatVector gv = load(g, go, i);
                 FloatVector mv = load(m, i).mul(beta1).add(gv.mul(oneMinusB1));
                 FloatVector vv = load(v, i).mul(beta2).add(gv.mul(gv).mul(oneMinusB2));
                 FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
-                FloatVector pv = load(p, po + i).mul(decay).sub(mv.div(denom).mul(stepSize));
+                FloatVector pv = load(p, po, i).mul(decay).sub(mv.div(denom).mul(stepSize));
                 store(mv, m, i);
                 store(vv, v, i);
-                store(pv, p, po + i);
+                pv.intoMemorySegment(p, po * 4 + i * 4L, LE);
             }
             for (; i < to; i++) {
                 float gi = g.getAtIndex(F, go + i);

@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 
 import static dev.llava4j.backend.cpu.Rows.F;
+import static dev.llava4j.backend.cpu.Rows.LE;
 import static dev.llava4j.backend.cpu.Rows.S;
 import static dev.llava4j.backend.cpu.Rows.load;
-import static dev.llava4j.backend.cpu.Rows.store;
 
 /**
  * Row-wise softmax, LayerNorm and RMSNorm (forward and backward) on contiguous F32 rows; parallel over rows.
@@ -40,7 +40,7 @@ final class CpuNormKernels {
                 if (log) {
                     float shift = max + (float) Math.log(sum);
                     for (int b = S.loopBound(n); i < b; i += S.length()) {
-                        store(load(x, xr + i).sub(shift), y, yr + i);
+                        load(x, xr, i).sub(shift).intoMemorySegment(y, yr * 4 + i * 4L, LE);
                     }
                     for (; i < n; i++) {
                         y.setAtIndex(F, yr + i, x.getAtIndex(F, xr + i) - shift);
@@ -48,7 +48,7 @@ final class CpuNormKernels {
                 } else {
                     float inv = 1f / sum;
                     for (int b = S.loopBound(n); i < b; i += S.length()) {
-                        store(VectorMath.exp(load(x, xr + i).sub(max)).mul(inv), y, yr + i);
+                        VectorMath.exp(load(x, xr, i).sub(max)).mul(inv).intoMemorySegment(y, yr * 4 + i * 4L, LE);
                     }
                     for (; i < n; i++) {
                         y.setAtIndex(F, yr + i, (float) Math.exp(x.getAtIndex(F, xr + i) - max) * inv);
@@ -68,10 +68,10 @@ final class CpuNormKernels {
                 float dot = log ? Rows.sum(gy, gr, n) : Rows.dot(gy, gr, y, yr, n);
                 int i = 0;
                 for (int b = S.loopBound(n); i < b; i += S.length()) {
-                    FloatVector yv = load(y, yr + i);
-                    FloatVector g = load(gy, gr + i);
+                    FloatVector yv = load(y, yr, i);
+                    FloatVector g = load(gy, gr, i);
                     FloatVector v = log ? g.sub(VectorMath.exp(yv).mul(dot)) : yv.mul(g.sub(dot));
-                    store(v, gx, xr + i);
+                    v.intoMemorySegment(gx, xr * 4 + i * 4L, LE);
                 }
                 for (; i < n; i++) {
                     float yv = y.getAtIndex(F, yr + i);
@@ -93,7 +93,7 @@ final class CpuNormKernels {
                 int i = 0;
                 FloatVector acc = FloatVector.zero(S);
                 for (int bd = S.loopBound(n); i < bd; i += S.length()) {
-                    FloatVector d = load(x, xr + i).sub(mu);
+                    FloatVector d = load(x, xr, i).sub(mu);
                     acc = d.fma(d, acc);
                 }
                 float var = Lanes.sum(acc);
@@ -106,14 +106,14 @@ final class CpuNormKernels {
                 rstd.setAtIndex(F, r, rs);
                 i = 0;
                 for (int bd = S.loopBound(n); i < bd; i += S.length()) {
-                    FloatVector v = load(x, xr + i).sub(mu).mul(rs);
+                    FloatVector v = load(x, xr, i).sub(mu).mul(rs);
                     if (w != null) {
-                        v = v.mul(load(w, wo + i));
+                        v = v.mul(load(w, wo, i));
                     }
                     if (b != null) {
-                        v = v.add(load(b, bo + i));
+                        v = v.add(load(b, bo, i));
                     }
-                    store(v, y, yr + i);
+                    v.intoMemorySegment(y, yr * 4 + i * 4L, LE);
                 }
                 for (; i < n; i++) {
                     float v = (x.getAtIndex(F, xr + i) - mu) * rs;
@@ -140,8 +140,8 @@ final class CpuNormKernels {
                 rstd.setAtIndex(F, r, rs);
                 int i = 0;
                 for (int bd = S.loopBound(n); i < bd; i += S.length()) {
-                    FloatVector v = load(x, xr + i).mul(rs);
-                    store(w == null ? v : v.mul(load(w, wo + i)), y, yr + i);
+                    FloatVector v = load(x, xr, i).mul(rs);
+                    (w == null ? v : v.mul(load(w, wo, i))).intoMemorySegment(y, yr * 4 + i * 4L, LE);
                 }
                 for (; i < n; i++) {
                     float v = x.getAtIndex(F, xr + i) * rs;

@@ -70,7 +70,14 @@ public final class Parallel {
         for (int h = 0; h < helpers; h++) {
             executor.execute(job::runAsHelper);
         }
-        job.work();
+        // While the caller works on this job, kernels it calls run inline like on a worker: the workers are
+        // busy with this same job, so fanning out again would only queue tasks behind it.
+        IN_WORKER.set(Boolean.TRUE);
+        try {
+            job.work();
+        } finally {
+            IN_WORKER.set(Boolean.FALSE);
+        }
         job.awaitAll();
         job.rethrow();
     }

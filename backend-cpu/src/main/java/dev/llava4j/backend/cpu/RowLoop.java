@@ -8,10 +8,13 @@ import java.util.List;
  * only write the inner loop, with unit or zero inner strides handled by vectors.
  */
 final class RowLoop {
-    /** Work on one row: element offsets of its first element per operand. */
+    /** Work on one row, or a piece of a long row: element offsets of its first element per operand, and its length. */
     interface Body {
-        void row(int[] offsets);
+        void row(int[] offsets, int length);
     }
+
+    /** Long rows are cut into pieces of at most this many elements, so that one long row still uses every thread. */
+    private static final int PIECE = 1 << 14;
 
     final int[] shape;
     final int[][] strides;
@@ -78,7 +81,7 @@ final class RowLoop {
         return strides[operand][shape.length - 1];
     }
 
-    /** Runs body on every row; rows are spread over threads when there is enough work. */
+    /** Runs body on every row; rows (or pieces of long rows) are spread over threads when there is enough work. */
     void run(Body body) {
         if (rowLength == 0 || rows == 0) {
             return;
@@ -87,9 +90,33 @@ final class RowLoop {
         int grain = (int) Math.max(1, (1L << 15) / Math.max(rowLength, 1));
         if (work < (1 << 16)) {
             runRange(0, rows, body);
-        } else {
+        } else if (rowLength <= PIECE || rows >= 4 * Parallel.threads()) {
             Parallel.parallelRange(rows, grain, (from, to) -> runRange(from, to, body));
+        } else {
+            int pieces = (rowLength + PIECE - 1) / PIECE;
+            Parallel.parallelFor(rows * pieces, unit -> {
+                int[] off = rowOffsets(unit / pieces);
+                int start = unit % pieces * PIECE;
+                for (int k = 0; k < off.length; k++) {
+                    off[k] += start * strides[k][shape.length - 1];
+                }
+                body.row(off, Math.min(PIECE, rowLength - start));
+            });
         }
+    }
+
+    /** Element offsets of the first element of row r, per operand. */
+    private int[] rowOffsets(int r) {
+        int[] off = offsets.clone();
+        int rem = r;
+        for (int d = shape.length - 2; d >= 0; d--) {
+            int idx = rem % shape[d];
+            rem /= shape[d];
+            for (int k = 0; k < off.length; k++) {
+                off[k] += idx * strides[k][d];
+            }
+        }
+        return off;
     }
 
     /** Runs body on every row on the calling thread (for bodies that parallelise internally). */
@@ -102,20 +129,14 @@ final class RowLoop {
     private void runRange(int from, int to, Body body) {
         int outer = shape.length - 1;
         int[] idx = new int[outer];
-        int[] off = offsets.clone();
-        // decompose the first row index
+        int[] off = rowOffsets(from);
         int rem = from;
         for (int d = outer - 1; d >= 0; d--) {
             idx[d] = rem % shape[d];
             rem /= shape[d];
         }
-        for (int k = 0; k < off.length; k++) {
-            for (int d = 0; d < outer; d++) {
-                off[k] += idx[d] * strides[k][d];
-            }
-        }
         for (int r = from; r < to; r++) {
-            body.row(off);
+            body.row(off, rowLength);
             for (int d = outer - 1; d >= 0; d--) {
                 idx[d]++;
                 for (int k = 0; k < off.length; k++) {

@@ -2,6 +2,9 @@ package dev.llava4j.backend.cpu;
 
 import dev.llava4j.tensor.backend.BinaryOp;
 import dev.llava4j.tensor.backend.UnaryOp;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -10,6 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** Vector forms of the elementwise functions (float32 lanes); scalar tails use the ops' reference definitions. */
 final class VectorMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
@@ -85,63 +89,133 @@ final class VectorMath {
         return FloatVector.broadcast(S, 1f).sub(e).blend(e, neg);
     }
 
-    static FloatVector apply(UnaryOp op, FloatVector x) {
+    /** A vector loop over elements [0, bound) of a row (bound a multiple of the vector length): o = f(x). */
+    @FunctionalInterface
+    interface UnaryRow {
+        void run(MemorySegment x, long xo, MemorySegment o, long oo, int bound);
+    }
+
+    /** A vector loop over elements [0, bound) of three rows: o = f(a, b). */
+    @FunctionalInterface
+    interface BinaryRow {
+        void run(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o, long oo, int bound);
+    }
+
+    /*
+     * One loop per op, each in its own lambda (so its own JIT compilation unit), on purpose. A single loop over a
+     * switch, or one method holding the loops of several ops, stops inlining the longer formulas once a few ops
+     * have been compiled into it (the JIT's per-method node budget), and every vector that crosses a call that
+     * is not inlined gets boxed: 2-10x slower. The loops store with intoMemorySegment directly for the same reason.
+     */
+
+    /** The vector loop of a unary op. */
+    static UnaryRow unaryRow(UnaryOp op) {
+        int n = S.length();
         return switch (op) {
-            case NEG -> x.neg();
-            case EXP -> exp(x);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.lanewise(VectorOperators.SQRT);
-            case RSQRT -> FloatVector.broadcast(S, 1f).div(x.lanewise(VectorOperators.SQRT));
-            case TANH -> tanh(x);
-            case SIGMOID -> sigmoid(x);
-            case RELU -> x.max(0f);
-            case GELU -> x.mul(normalCdf(x));
-            case GELU_TANH -> x.mul(0.5f).mul(tanh(x.mul(x).mul(x).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI)).add(1f));
-            case QUICK_GELU -> x.mul(sigmoid(x.mul(1.702f)));
-            case SILU -> x.mul(sigmoid(x));
-            case ABS -> x.abs();
-            case SIN -> x.lanewise(VectorOperators.SIN);
-            case COS -> x.lanewise(VectorOperators.COS);
-            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(x);
-            case SQUARE -> x.mul(x);
+            case NEG -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).neg().intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case EXP -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) exp(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case LOG -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).lanewise(VectorOperators.LOG).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SQRT -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).lanewise(VectorOperators.SQRT).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case RSQRT -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) rsqrt(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case TANH -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) tanh(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SIGMOID -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) sigmoid(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case RELU -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).max(0f).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case GELU -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) gelu(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case GELU_TANH -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) geluTanh(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case QUICK_GELU -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) quickGelu(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SILU -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) silu(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case ABS -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).abs().intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SIN -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).lanewise(VectorOperators.SIN).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case COS -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).lanewise(VectorOperators.COS).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case RECIPROCAL -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) reciprocal(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SQUARE -> (x, xo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(x, xo, i).mul(Rows.load(x, xo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
         };
     }
 
-    /** Whether {@link #apply(BinaryOp, FloatVector, FloatVector)} covers op (comparisons write BOOL elsewhere). */
+    /** The vector loop of a binary op that is not {@link #isArithmetic} (the activation gradients, pow). */
+    static BinaryRow gradientRow(BinaryOp op) {
+        int n = S.length();
+        return switch (op) {
+            case POW -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(a, ao, i).lanewise(VectorOperators.POW, Rows.load(b, bo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case GELU_GRAD -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) geluGrad(Rows.load(a, ao, i), Rows.load(b, bo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case GELU_TANH_GRAD -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) geluTanhGrad(Rows.load(a, ao, i), Rows.load(b, bo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case QUICK_GELU_GRAD -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) quickGeluGrad(Rows.load(a, ao, i), Rows.load(b, bo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case SILU_GRAD -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) siluGrad(Rows.load(a, ao, i), Rows.load(b, bo, i)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            case RELU_GRAD -> (a, ao, b, bo, o, oo, bound) -> { for (int i = 0; i < bound; i += n) Rows.load(b, bo, i).blend(0f, Rows.load(a, ao, i).compare(VectorOperators.LE, 0f)).intoMemorySegment(o, oo * 4 + i * 4L, LE); };
+            default -> null;
+        };
+    }
+
+    private static FloatVector rsqrt(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x.lanewise(VectorOperators.SQRT));
+    }
+
+    private static FloatVector reciprocal(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x);
+    }
+
+    private static FloatVector gelu(FloatVector x) {
+        return x.mul(normalCdf(x));
+    }
+
+    private static FloatVector quickGelu(FloatVector x) {
+        return x.mul(sigmoid(x.mul(1.702f)));
+    }
+
+    private static FloatVector silu(FloatVector x) {
+        return x.mul(sigmoid(x));
+    }
+
+    private static FloatVector geluTanh(FloatVector x) {
+        return x.mul(0.5f).mul(tanh(x.mul(x).mul(x).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI)).add(1f));
+    }
+
+    /** Whether the F32 elementwise kernel covers op (comparisons write BOOL elsewhere). */
     static boolean vectorizable(BinaryOp op) {
         return !op.isComparison();
     }
 
-    static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+    /** Whether op is one of the six operations of {@link #arithmetic}. */
+    static boolean isArithmetic(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAX, MIN -> true;
+            default -> false;
+        };
+    }
+
+    /** op(a, b) for the plain arithmetic ops: small enough to be inlined into any loop. */
+    static FloatVector arithmetic(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {
             case ADD -> a.add(b);
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b);
             case MAX -> a.lanewise(VectorOperators.MAX, b);
-            case MIN -> a.lanewise(VectorOperators.MIN, b);
-            case GELU_GRAD -> {
-                FloatVector pdf = exp(a.mul(a).mul(-0.5f)).mul(INV_SQRT_2PI);
-                yield b.mul(normalCdf(a).add(a.mul(pdf)));
-            }
-            case GELU_TANH_GRAD -> {
-                FloatVector inner = a.mul(a).mul(a).mul(0.044715f).add(a).mul(SQRT_2_OVER_PI);
-                FloatVector t = tanh(inner);
-                FloatVector dInner = a.mul(a).mul(3 * 0.044715f).add(1f).mul(SQRT_2_OVER_PI);
-                FloatVector d = t.add(1f).mul(0.5f).add(a.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
-                yield b.mul(d);
-            }
-            case QUICK_GELU_GRAD -> {
-                FloatVector s = sigmoid(a.mul(1.702f));
-                yield b.mul(s.add(a.mul(1.702f).mul(s).mul(s.neg().add(1f))));
-            }
-            case SILU_GRAD -> {
-                FloatVector s = sigmoid(a);
-                yield b.mul(s.mul(a.mul(s.neg().add(1f)).add(1f)));
-            }
-            case RELU_GRAD -> b.blend(0f, a.compare(VectorOperators.LE, 0f));
-            default -> throw new IllegalArgumentException("not a vector op: " + op);
+            default -> a.lanewise(VectorOperators.MIN, b);
         };
+    }
+
+    /** Gradients of the activations: a is the activation's input, b the upstream gradient. */
+    private static FloatVector geluGrad(FloatVector a, FloatVector b) {
+        FloatVector pdf = exp(a.mul(a).mul(-0.5f)).mul(INV_SQRT_2PI);
+        return b.mul(normalCdf(a).add(a.mul(pdf)));
+    }
+
+    private static FloatVector geluTanhGrad(FloatVector a, FloatVector b) {
+        FloatVector inner = a.mul(a).mul(a).mul(0.044715f).add(a).mul(SQRT_2_OVER_PI);
+        FloatVector t = tanh(inner);
+        FloatVector dInner = a.mul(a).mul(3 * 0.044715f).add(1f).mul(SQRT_2_OVER_PI);
+        FloatVector d = t.add(1f).mul(0.5f).add(a.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
+        return b.mul(d);
+    }
+
+    private static FloatVector quickGeluGrad(FloatVector a, FloatVector b) {
+        FloatVector s = sigmoid(a.mul(1.702f));
+        return b.mul(s.add(a.mul(1.702f).mul(s).mul(s.neg().add(1f))));
+    }
+
+    private static FloatVector siluGrad(FloatVector a, FloatVector b) {
+        FloatVector s = sigmoid(a);
+        return b.mul(s.mul(a.mul(s.neg().add(1f)).add(1f)));
     }
 }

@@ -6,6 +6,7 @@ import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.backend.Backend;
 import dev.llava4j.tensor.backend.Backends;
+import dev.llava4j.tensor.backend.UnaryOp;
 import dev.llava4j.tensor.ops.Elementwise;
 import dev.llava4j.tensor.ops.Functional;
 import dev.llava4j.tensor.ops.Indexing;
@@ -80,6 +81,11 @@ class BackendParityTest {
             parity("unary n=" + n, x -> op.apply(x[0]), () -> new Tensor[]{rnd(n, n)});
         }
         parity("log/sqrt n=" + n, x -> x[0].abs().add(0.1).log().add(x[0].abs().sqrt()), () -> new Tensor[]{rnd(n + 1, n)});
+        parity("rsqrt/pow n=" + n, x -> x[0].abs().add(0.2).rsqrt().add(x[0].abs().add(0.1).pow(x[1])),
+                () -> new Tensor[]{rnd(n + 2, n), rnd(n + 3, n)});
+        for (UnaryOp op : List.of(UnaryOp.SIN, UnaryOp.COS, UnaryOp.RECIPROCAL)) {
+            parity(op + " n=" + n, x -> Elementwise.unary(op, x[0].abs().add(0.3)), () -> new Tensor[]{rnd(n + 4, n)});
+        }
         parity("binary n=" + n, x -> x[0].mul(x[1]).add(x[0].div(x[1].abs().add(0.5))).sub(x[1].maximum(x[0])),
                 () -> new Tensor[]{rnd(1, n), rnd(2, n)});
     }
@@ -138,7 +144,7 @@ class BackendParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 33})
+    @ValueSource(ints = {1, 7, 33, 130, 300}) // 130 and 300: several query blocks and key tiles of the blocked path
     void attentionCausalMaskedGrouped(int t) {
         double scale = 1 / Math.sqrt(16);
         parity("causal t=" + t, x -> Functional.scaledDotProductAttention(x[0], x[1], x[2], null, true, scale),
@@ -153,6 +159,27 @@ class BackendParityTest {
         parity("transposed layout t=" + t, x -> Functional.scaledDotProductAttention(x[0].transpose(1, 2),
                 x[1].transpose(1, 2), x[2].transpose(1, 2), null, true, scale),
                 () -> new Tensor[]{rnd(10, 1, t, 2, 16), rnd(11, 1, t, 2, 16), rnd(12, 1, t, 2, 16)});
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {20, 70, 129})
+    void attentionFewerQueriesThanKeysAndFullyMaskedRows(int tq) {
+        double scale = 1 / Math.sqrt(16);
+        int tk = tq + 197; // a prefill continuing after a cache: the causal diagonal is offset by tk - tq
+        parity("causal, cached prefix, grouped heads tq=" + tq,
+                x -> Functional.scaledDotProductAttention(x[0], x[1], x[2], null, true, scale),
+                () -> new Tensor[]{rnd(13, 2, 4, tq, 16), rnd(14, 2, 2, tk, 16), rnd(15, 2, 2, tk, 16)});
+        parity("per-row mask with fully masked rows tq=" + tq, x -> {
+            // query row i sees keys j <= i + 3, except every fifth row, which sees no key at all
+            float[] additive = new float[tq * tq];
+            for (int i = 0; i < tq; i++) {
+                for (int j = 0; j < tq; j++) {
+                    additive[i * tq + j] = i % 5 != 0 && j <= i + 3 ? 0f : Float.NEGATIVE_INFINITY;
+                }
+            }
+            Tensor mask = Tensor.of(additive, 1, 1, tq, tq);
+            return Functional.scaledDotProductAttention(x[0], x[1], x[2], mask, false, scale);
+        }, () -> new Tensor[]{rnd(16, 1, 2, tq, 16), rnd(17, 1, 2, tq, 16), rnd(18, 1, 2, tq, 16)});
     }
 
     @Test

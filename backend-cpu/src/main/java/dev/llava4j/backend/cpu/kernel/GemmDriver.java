@@ -60,8 +60,14 @@ final class GemmDriver {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-                MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, tile);
-                writeTile(tile, Math.min(MR, mc - ir), nr, c, cIndex + ir * cRowStride + jr, cRowStride, alpha, beta);
+                long cTile = cIndex + ir * cRowStride + jr;
+                if (nr == NR && ir + MR <= mc && alpha == 1f && (beta == 0f || beta == 1f)) {
+                    MicroKernel.multiplyInto(kc, packedA, ir * kc, packedB, jr * kc, c, cTile * Float.BYTES,
+                            cRowStride * Float.BYTES, beta == 1f);
+                } else {
+                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, tile);
+                    writeTile(tile, Math.min(MR, mc - ir), nr, c, cTile, cRowStride, alpha, beta);
+                }
             }
         }
     }

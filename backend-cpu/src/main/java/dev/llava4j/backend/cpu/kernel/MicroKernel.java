@@ -5,6 +5,9 @@ import static dev.llava4j.backend.cpu.kernel.GemmBlocking.L;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -25,6 +28,8 @@ final class MicroKernel {
         }
     }
 
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     private MicroKernel() {
     }
 
@@ -35,13 +40,28 @@ final class MicroKernel {
      * @param b packed B: kc groups of NR column values
      */
     static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, float[] tile) {
+        multiply(kc, a, aBase, b, bBase, tile, null, 0, 0, false);
+    }
+
+    /**
+     * C[i][j] (+)= sum over p &lt; kc of a[aBase + p*MR + i] * b[bBase + p*NR + j] for a full MR x NR tile of a
+     * row-major F32 C at byte {@code cByte} with rows {@code cRowBytes} apart: the accumulators go straight to C,
+     * without the round trip through a tile buffer that edge tiles and alpha/beta scaling need.
+     */
+    static void multiplyInto(int kc, float[] a, int aBase, float[] b, int bBase, MemorySegment c, long cByte,
+                             long cRowBytes, boolean accumulate) {
+        multiply(kc, a, aBase, b, bBase, null, c, cByte, cRowBytes, accumulate);
+    }
+
+    private static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, float[] tile,
+                                 MemorySegment c, long cByte, long cRowBytes, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        int ai = aBase;
-        int bi = bBase;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++) {
+            int ai = aBase + p * MR;
+            int bi = bBase + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(F, a[ai]);
@@ -57,13 +77,31 @@ final class MicroKernel {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
+        if (tile != null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+        } else {
+            store(c00, c01, c, cByte, accumulate);
+            store(c10, c11, c, cByte + cRowBytes, accumulate);
+            store(c20, c21, c, cByte + 2 * cRowBytes, accumulate);
+            store(c30, c31, c, cByte + 3 * cRowBytes, accumulate);
+        }
+    }
+
+    /** One row of the tile: two vectors written (or added) to C at byte {@code at}. */
+    private static void store(FloatVector v0, FloatVector v1, MemorySegment c, long at, boolean accumulate) {
+        long at1 = at + (long) L * Float.BYTES;
+        if (accumulate) {
+            v0 = v0.add(FloatVector.fromMemorySegment(F, c, at, LE));
+            v1 = v1.add(FloatVector.fromMemorySegment(F, c, at1, LE));
+        }
+        v0.intoMemorySegment(c, at, LE);
+        v1.intoMemorySegment(c, at1, LE);
     }
 }
