@@ -1,18 +1,17 @@
 package dev.llava4j.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Off-heap CPU storage: a 64-byte aligned {@link MemorySegment}. Owned storages get their own shared arena, so
- * releasing one invalidates its segment (use-after-free throws instead of crashing). Wrapped storages (memory-mapped
- * checkpoint data) are owned by whoever mapped them and are not counted in {@link MemoryStats}.
+ * Off-heap CPU storage: a 64-byte aligned {@link MemorySegment}. Owned storages take their memory from
+ * {@link HostMemoryPool} and give it back when released; a released storage reports itself dead, so
+ * {@link Tensor#segment()} throws on use after free. Wrapped storages (memory-mapped checkpoint data) are owned by
+ * whoever mapped them and are not counted in {@link MemoryStats}.
  */
 public final class HostStorage extends Storage {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final long ALIGNMENT = 64;
 
     private final MemorySegment segment;
     private final Cleaner.Cleanable cleanable;
@@ -27,9 +26,9 @@ public final class HostStorage extends Storage {
 
     /** Allocates zero-filled memory, registered with the current {@link TensorScope} if one is open. */
     public static HostStorage allocate(long byteSize) {
-        Arena arena = Arena.ofShared();
-        MemorySegment seg = arena.allocate(Math.max(byteSize, 1), ALIGNMENT).asSlice(0, byteSize);
-        HostStorage s = new HostStorage(seg, new Freer(arena, byteSize));
+        HostMemoryPool.Block block = HostMemoryPool.take(Math.max(byteSize, 1));
+        MemorySegment seg = block.memory().asSlice(0, byteSize);
+        HostStorage s = new HostStorage(seg, new Freer(block, byteSize));
         MemoryStats.allocated(byteSize);
         TensorScope.register(s);
         return s;
@@ -59,20 +58,20 @@ public final class HostStorage extends Storage {
 
     /** Frees the arena exactly once, whether released explicitly, by a scope or by the garbage collector. */
     private static final class Freer implements Runnable {
-        private final Arena arena;
+        private final HostMemoryPool.Block block;
         private final long bytes;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Freer(Arena arena, long bytes) {
-            this.arena = arena;
+        Freer(HostMemoryPool.Block block, long bytes) {
+            this.block = block;
             this.bytes = bytes;
         }
 
         @Override
         public void run() {
             if (released.compareAndSet(false, true)) {
-                arena.close();
                 MemoryStats.released(bytes);
+                HostMemoryPool.give(block);
             }
         }
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Wall time per backend operation, for finding where a workload spends its time. {@link #wrap} returns a backend
  * that forwards every call to the wrapped one and adds the call's duration to a row keyed by the SPI method and
- * the shape of its first tensor argument; install it for the calling thread with {@link Backends#use}.
+ * the shapes of its first two tensor arguments; install it for the calling thread with {@link Backends#use}.
  * Not thread-safe: one profiler belongs to one calling thread.
  */
 public final class OpProfiler {
@@ -62,15 +62,16 @@ public final class OpProfiler {
 
     private void record(String method, Object[] args, long nanos) {
         String op = method;
-        String shape = "";
+        StringBuilder shapes = new StringBuilder();
+        int tensors = 0;
         for (Object arg : args) {
             if (arg instanceof Enum<?> e && op.equals(method)) { // unary/binary/reduce: name the operator too
                 op = method + "." + e.name().toLowerCase(Locale.ROOT);
-            } else if (arg instanceof Tensor t) {
-                shape = Arrays.toString(t.shape());
-                break;
+            } else if (arg instanceof Tensor t && tensors++ < 2) {
+                shapes.append(tensors == 1 ? "" : " ").append(Arrays.toString(t.shape()).replace(" ", ""));
             }
         }
+        String shape = shapes.toString();
         String finalOp = op;
         String finalShape = shape;
         Row row = rows.computeIfAbsent(op + " " + shape, key -> new Row(finalOp, finalShape));
@@ -107,7 +108,7 @@ public final class OpProfiler {
         List<Row> sorted = new ArrayList<>(rows.values());
         sorted.sort((x, y) -> Long.compare(y.nanos, x.nanos));
         for (Row r : sorted.subList(0, Math.min(limit, sorted.size()))) {
-            out.append(String.format(Locale.ROOT, "%-28s %-22s %8d %10.1f %5.1f%%%n", r.op, r.shape, r.calls,
+            out.append(String.format(Locale.ROOT, "%-28s %-30s %8d %10.1f %5.1f%%%n", r.op, r.shape, r.calls,
                     r.nanos / 1e6, 100.0 * r.nanos / total));
         }
         return out.toString();
