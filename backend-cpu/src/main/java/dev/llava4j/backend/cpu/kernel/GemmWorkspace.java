@@ -8,7 +8,7 @@ import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
 
 /**
  * Per-thread packing buffers, allocated once per thread at their maximum size
- * (about (MC + NC) * KC * 4 bytes, 2.2 MB with the defaults) and reused by every call.
+ * (about (MC + NC) * KC * 4 bytes, 4.4 MB with the defaults) and reused by every call.
  */
 final class GemmWorkspace {
 
