@@ -1,5 +1,8 @@
 package dev.llava4j.cli;
 
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.backend.Backends;
+import dev.llava4j.tensor.backend.OpProfiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,9 +40,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // LLAVA4J_PROFILE=1: time every backend operation of the command's main thread, table on stderr at the end
+        OpProfiler profiler = System.getenv("LLAVA4J_PROFILE") != null ? new OpProfiler() : null;
+        Backends.Handle profiling = profiler == null ? null : Backends.use(profiler.wrap(Backends.forDevice(Device.CPU)));
         int code = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::handleError)
                 .execute(args);
+        if (profiling != null) {
+            profiling.close();
+            System.err.printf("backend time per operation (LLAVA4J_PROFILE): %.1f ms in all%n%s",
+                    profiler.totalNanos() / 1e6, profiler.table(30));
+        }
         System.exit(code);
     }
 

@@ -46,7 +46,11 @@ final class CpuAttention {
         BlockedAttention.backward(q, k, v, mask, causal, scale, out, lse, gOut, gq, gk, gv);
     }
 
-    /** Row-at-a-time forward for a few queries (decoding with a KV cache), where GEMM blocks would be mostly empty. */
+    /**
+     * Row-at-a-time forward for a few queries (decoding with a KV cache), where GEMM blocks would be mostly empty:
+     * one dot product per key read straight from the cache (transposing the whole cache for every decoded token
+     * cost more than the attention itself).
+     */
     private static void forwardRows(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
                                     Tensor lse) {
         int bs = q.size(0);
@@ -62,13 +66,10 @@ final class CpuAttention {
         MemorySegment os = out.segment();
         MemorySegment ls = lse.segment();
         MemorySegment ms = mask == null ? null : mask.segment();
-        // keys transposed once per (batch, kv head) so that a query's scores against 8 keys at a time are plain
-        // vertical FMAs (no per-key horizontal sums)
-        int hkv = k.size(1);
-        float[][] keysT = new float[bs * hkv][];
-        Parallel.parallelFor(bs * hkv, t -> keysT[t] = transposeKeys(k, ks, t / hkv, t % hkv, tk, d));
         int rows = bs * heads * tq;
-        Parallel.parallelRange(rows, Math.max(1, 64 / Math.max(1, tk / 256)), (from, to) -> {
+        // about 64K multiply-adds per chunk at least: one decode step's heads still spread over the threads
+        int grain = (int) Math.max(1, (1L << 16) / Math.max(1L, (long) tk * (d + dv)));
+        Parallel.parallelRange(rows, grain, (from, to) -> {
             float[] scores = new float[KEY_TILE];
             float[] acc = new float[dv];
             float[] qRow = new float[d];
@@ -81,18 +82,26 @@ final class CpuAttention {
                 for (int c = 0; c < d; c++) {
                     qRow[c] = qs.getAtIndex(F, qo + c) * scale;
                 }
-                float[] kt = keysT[b * hkv + kh];
                 int keyEnd = causal ? Math.min(tk, i + (tk - tq) + 1) : tk;
+                // element offsets hoisted out of the key loops (Tensor.strides() copies its array)
+                long key0 = base(k, b, kh, 0);
+                long value0 = base(v, b, kh, 0);
+                long keyStep = k.stride(2);
+                long valueStep = v.stride(2);
+                long mask0 = ms == null ? 0 : base(mask, b, h, i);
+                long maskStep = ms == null ? 0 : mask.stride(3);
                 float m = Float.NEGATIVE_INFINITY;
                 float l = 0;
                 java.util.Arrays.fill(acc, 0f);
                 for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                     int n = Math.min(KEY_TILE, keyEnd - j0);
-                    scoreTile(qRow, kt, tk, j0, n, scores);
+                    for (int jj = 0; jj < n; jj++) {
+                        scores[jj] = Rows.dot(qRow, ks, key0 + (j0 + jj) * keyStep, d);
+                    }
                     float tileMax = Float.NEGATIVE_INFINITY;
                     for (int jj = 0; jj < n; jj++) {
                         if (ms != null) {
-                            scores[jj] += ms.getAtIndex(F, base(mask, b, h, i) + (long) (j0 + jj) * mask.stride(3));
+                            scores[jj] += ms.getAtIndex(F, mask0 + (j0 + jj) * maskStep);
                         }
                         tileMax = Math.max(tileMax, scores[jj]);
                     }
@@ -108,13 +117,10 @@ final class CpuAttention {
                     }
                     l *= correction;
                     for (int jj = 0; jj < n; jj++) {
-                        float p = (float) Math.exp(scores[jj] - newMax);
-                        if (p == 0f) {
-                            continue;
-                        }
-                        l += p;
-                        addScaledRow(acc, p, vs, base(v, b, kh, j0 + jj), dv);
+                        scores[jj] = (float) Math.exp(scores[jj] - newMax);
+                        l += scores[jj];
                     }
+                    addWeightedRows(acc, scores, n, vs, value0 + j0 * valueStep, valueStep);
                     m = newMax;
                 }
                 long oo = base(out, b, h, i);
@@ -127,47 +133,32 @@ final class CpuAttention {
         });
     }
 
-    /** Keys of one (batch, kv head) as [D][Tk]. */
-    private static float[] transposeKeys(Tensor k, MemorySegment ks, int b, int kh, int tk, int d) {
-        float[] out = new float[d * tk];
-        for (int j = 0; j < tk; j++) {
-            long ko = base(k, b, kh, j);
-            for (int c = 0; c < d; c++) {
-                out[c * tk + j] = ks.getAtIndex(F, ko + c);
-            }
-        }
-        return out;
-    }
-
-    /** scores[jj] = q · key(j0 + jj) for jj < n, vectorised across keys. */
-    private static void scoreTile(float[] q, float[] kt, int tk, int j0, int n, float[] scores) {
-        int jj = 0;
-        for (int bound = S.loopBound(n); jj < bound; jj += S.length()) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = 0; c < q.length; c++) {
-                acc = FloatVector.fromArray(S, kt, c * tk + j0 + jj).fma(FloatVector.broadcast(S, q[c]), acc);
-            }
-            acc.intoArray(scores, jj);
-        }
-        for (; jj < n; jj++) {
-            float sum = 0;
-            for (int c = 0; c < q.length; c++) {
-                sum += q[c] * kt[c * tk + j0 + jj];
-            }
-            scores[jj] = sum;
-        }
-    }
-
-    /** acc[c] += p * v[c]. */
-    private static void addScaledRow(float[] acc, float p, MemorySegment vs, long vo, int n) {
+    /**
+     * acc[c] += sum over jj &lt; n of p[jj] * v[vo + jj*step + c]: two vectors of acc stay in registers while the
+     * keys stream past, instead of a load and store of all of acc per key.
+     */
+    private static void addWeightedRows(float[] acc, float[] p, int n, MemorySegment vs, long vo, long step) {
+        int dv = acc.length;
+        int lanes = S.length();
         int c = 0;
-        FloatVector pv = FloatVector.broadcast(S, p);
-        for (int bound = S.loopBound(n); c < bound; c += S.length()) {
-            FloatVector a = FloatVector.fromArray(S, acc, c);
-            Rows.load(vs, vo, c).fma(pv, a).intoArray(acc, c);
+        for (; c + 2 * lanes <= dv; c += 2 * lanes) {
+            FloatVector a0 = FloatVector.fromArray(S, acc, c);
+            FloatVector a1 = FloatVector.fromArray(S, acc, c + lanes);
+            for (int jj = 0; jj < n; jj++) {
+                FloatVector pv = FloatVector.broadcast(S, p[jj]);
+                long row = vo + jj * step;
+                a0 = Rows.load(vs, row, c).fma(pv, a0);
+                a1 = Rows.load(vs, row, c + lanes).fma(pv, a1);
+            }
+            a0.intoArray(acc, c);
+            a1.intoArray(acc, c + lanes);
         }
-        for (; c < n; c++) {
-            acc[c] += p * vs.getAtIndex(F, vo + c);
+        for (; c < dv; c++) {
+            float sum = acc[c];
+            for (int jj = 0; jj < n; jj++) {
+                sum += p[jj] * vs.getAtIndex(F, vo + jj * step + c);
+            }
+            acc[c] = sum;
         }
     }
 }

@@ -93,6 +93,20 @@ final class Rows {
         return m;
     }
 
+    /** Dot product of a float[] with n contiguous floats of a segment starting at element bo. */
+    static float dot(float[] a, MemorySegment b, long bo, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            acc = FloatVector.fromArray(S, a, i).fma(load(b, bo, i), acc);
+        }
+        float m = Lanes.sum(acc);
+        for (; i < n; i++) {
+            m += a[i] * b.getAtIndex(F, bo + i);
+        }
+        return m;
+    }
+
     /** sum of exp(x - shift) over the row. */
     static float sumExp(MemorySegment s, long off, int n, float shift) {
         int i = 0;
