@@ -2,21 +2,23 @@
 # GPU check for llava4j on a machine with an NVIDIA GPU (written for an H100, CUDA 13, nvcc, PyTorch 2.11 and
 # transformers). One run, under 8 minutes, prints a summary table and exits non-zero if any step FAILED:
 #   1. environment   nvidia-smi / nvcc / torch versions
-#   2. build         ./mvnw install of tensor, backend-cpu, backend-gpu (tests skipped)
+#   2. build         ./mvnw install of the CLI and the modules it needs (tests skipped): the runnable jar
 #   3. gpu tests     backend-gpu tests: kernels compiled by nvcc for sm_80/sm_90 (-Werror), NVRTC at run time,
 #                    every Backend SPI op vs the CPU backend (CudaParityTest must RUN, not skip, here)
-#   4. llava-tiny    forward + greedy generate of the llava-tiny fixture on --device cuda   (when the CLI has it)
-#   5. llava-train   one training step vs the llava-train fixture on --device cuda          (when the CLI has it)
+#   4. llava-tiny    forward (logits vs the transformers fixture) + greedy generate (ids vs the fixture), --device cuda
+#   5. llava-train   two stage-2 training steps on --device cuda vs the same steps on the CPU (loss, grad norm)
 #   6. gemm          BF16 8192^3 TFLOP/s: llava4j (cuBLAS via the backend) vs torch.matmul, same run
-#   7. train step    bench-config train step: llava4j vs PyTorch eager                      (Java side when the CLI has it)
-#   8. decode        tokens/s of a 7B-shaped random LLaMA: llava4j vs transformers generate (Java side when the CLI has it)
-# Steps whose Java entry point does not exist yet report PENDING (and the PyTorch number alone), not FAIL.
+#   7. train step    LLaMA 1024x8 train step, batch 4 x 512: llava4j (F32, bench train-step) vs PyTorch eager (BF16 autocast)
+#   8. decode        tokens/s of a random LLaVA-1.5-7B (BF16): llava4j bench generate vs transformers generate (LLM only)
+# Step 8's Java side writes a 14 GB random checkpoint under $GPU_CHECK_OUT once (reused by later runs) and is
+# skipped, not failed, when less than 3 minutes of the budget are left.
 #
 # Usage: bench/gpu-check.sh             environment knobs:
 #   MVN_FLAGS="-o -Dmaven.repo.local=/path/m2"   offline build from a carried Maven repository (no network there)
 #   SKIP_BUILD=1                                 reuse an existing build
 #   PYTHON=python3                               interpreter with torch + transformers
 #   GPU_CHECK_OUT=target/gpu-check               logs and JSON results
+#   GPU_CHECK_7B=DIR                             an existing llava-1.5-7b(-hf) checkpoint for step 8 (else random)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,7 +99,7 @@ TORCH_OK=0
 # ------------------------------------------------------------------------------------------------ 2. build
 if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
     record build SKIP "SKIP_BUILD=1"
-elif run_step build 240 ./mvnw -B -q $MVN_FLAGS -DskipTests -pl tensor,backend-cpu,backend-gpu -am install; then
+elif run_step build 240 ./mvnw -B -q $MVN_FLAGS -DskipTests -pl cli -am install; then
     record build PASS "$(( SECONDS - START_S ))s elapsed"
 else
     record build FAIL "see $OUT/build.log"; tail_log build
@@ -122,26 +124,76 @@ else
 fi
 
 # ------------------------------------------------------------------------------------------------ 4./5. fixtures on CUDA
-# whether a CLI command declares --device (read from the sources: asking the launcher would build the whole CLI)
-cli_has_device() { grep -qs -- '"--device"' "cli/src/main/java/dev/llava4j/cli/$1Command.java"; }
-if cli_has_device Generate; then
-    if run_step llava-tiny 60 ./llava4j generate --device cuda --model "$FIXTURES/llava-tiny" \
-            --image "$FIXTURES/llava-tiny/image.png" --prompt "What is in the image?" --max-new-tokens 8; then
-        record llava-tiny PASS "$(tail -n 1 "$OUT/llava-tiny.log")"
+# the CLI through its launcher, never rebuilding (step 2 built the jar; the launcher's own build would go online);
+# an array, not a function, because run_step hands it to timeout(1)
+CLI=(env LLAVA4J_NO_BUILD=1 ./llava4j)
+
+# safetensors_diff A KEY_A B KEY_B: max |a - b| of two F32 tensors of equal size (stdlib only: no torch needed)
+safetensors_diff() {
+    "$PY" - "$@" <<'PY' 2>&1
+import json, struct, sys
+def read(path, key):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        e = json.loads(f.read(n))[key]
+        assert e["dtype"] == "F32", e["dtype"]
+        f.seek(8 + n + e["data_offsets"][0])
+        b = f.read(e["data_offsets"][1] - e["data_offsets"][0])
+    return struct.unpack("<%df" % (len(b) // 4), b)
+a, b = read(sys.argv[1], sys.argv[2]), read(sys.argv[3], sys.argv[4])
+assert len(a) == len(b), (len(a), len(b))
+print(max(abs(x - y) for x, y in zip(a, b)))
+PY
+}
+
+TINY="$FIXTURES/llava-tiny"
+TINY_IDS="1,297,56,207,640,375,282,236,157,33"      # in.input_ids of the fixture
+TINY_NEW="[305,306,408,591,493,206,362,591]"          # gen.new_tokens: transformers' greedy ids for that prompt
+if run_step llava-tiny-forward 60 "${CLI[@]}" forward --device cuda --model "$TINY" --image "$TINY/image.png" \
+        --input-ids "$TINY_IDS" --out "$OUT/llava-tiny-forward.safetensors" \
+    && run_step llava-tiny-generate 60 "${CLI[@]}" generate --device cuda --model "$TINY" --image "$TINY/image.png" \
+        --input-ids "$TINY_IDS" --max-new-tokens 8 --json; then
+    diff_logits="$(safetensors_diff "$OUT/llava-tiny-forward.safetensors" logits "$TINY/expected.safetensors" out.logits)"
+    ids="$(grep -o '"ids":\[[0-9,]*\]' "$OUT/llava-tiny-generate.log" | head -n 1 | cut -d: -f2)"
+    # 1e-3: the fixture's 1e-4 CPU tolerance with room for TF32/reordered GPU reductions
+    if [[ "$ids" == "$TINY_NEW" ]] && "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff_logits" 2>/dev/null; then
+        record llava-tiny PASS "logits max|diff| $diff_logits vs transformers; greedy ids $ids"
     else
-        record llava-tiny FAIL "see $OUT/llava-tiny.log"; tail_log llava-tiny
+        record llava-tiny FAIL "logits max|diff| $diff_logits (limit 1e-3); ids ${ids:-none} vs $TINY_NEW"
+        tail_log llava-tiny-generate
     fi
 else
-    record llava-tiny PENDING "the CLI has no --device option yet (tensor frontend cannot allocate on CUDA)"
+    record llava-tiny FAIL "see $OUT/llava-tiny-forward.log / llava-tiny-generate.log"
+    tail_log llava-tiny-forward; tail_log llava-tiny-generate
 fi
-if cli_has_device Train; then
-    if run_step llava-train 90 ./mvnw -B -q $MVN_FLAGS -pl llava surefire:test -Dtest='*Train*Cuda*' -Dllava4j.device=cuda; then
-        record llava-train PASS "training step matches the llava-train fixture on CUDA"
+
+# the llava-train weights with the fixture tokenizer beside them (train reads the tokenizer from --model)
+TRAIN_MODEL="$OUT/llava-train-model"
+rm -rf "$TRAIN_MODEL" "$OUT/train-cpu" "$OUT/train-cuda"
+mkdir -p "$TRAIN_MODEL"
+ln -s "$FIXTURES"/llava-train/* "$TRAIN_MODEL"/
+ln -s "$FIXTURES"/tokenizer/{tokenizer.model,tokenizer_config.json,special_tokens_map.json,added_tokens.json} "$TRAIN_MODEL"/
+# two stage-2 steps (language model + projector, clipping at 1.0; no warmup, so step 2's loss sees step 1's AdamW
+# update) on each device
+TRAIN_ARGS=(--stage 2 --model "$TRAIN_MODEL" --data "$FIXTURES/llava-data/data.json" --image-folder "$FIXTURES/llava-data"
+            --max-steps 2 --batch-size 2 --workers 1 --seed 7 --no-shuffle --warmup-ratio 0)
+if run_step llava-train-cpu 90 "${CLI[@]}" train --device cpu "${TRAIN_ARGS[@]}" --output "$OUT/train-cpu" \
+    && run_step llava-train-cuda 90 "${CLI[@]}" train --device cuda "${TRAIN_ARGS[@]}" --output "$OUT/train-cuda"; then
+    verdict="$("$PY" - "$OUT/train-cpu/metrics.jsonl" "$OUT/train-cuda/metrics.jsonl" <<'PY' 2>&1
+import json, sys
+cpu, gpu = ([json.loads(l) for l in open(p) if l.strip()] for p in sys.argv[1:3])
+assert len(cpu) == len(gpu) == 2, (len(cpu), len(gpu))
+worst = max(abs(a[k] - b[k]) / max(abs(a[k]), 1e-12) for a, b in zip(cpu, gpu) for k in ("loss", "grad_norm"))
+print(("OK" if worst <= 1e-3 else "BAD") + f" losses cpu {[r['loss'] for r in cpu]} cuda {[r['loss'] for r in gpu]}, worst rel diff {worst:.2e}")
+PY
+)"
+    if [[ "$verdict" == OK* ]]; then
+        record llava-train PASS "${verdict#OK }"
     else
-        record llava-train FAIL "see $OUT/llava-train.log"; tail_log llava-train
+        record llava-train FAIL "$verdict (limit 1e-3 relative)"
     fi
 else
-    record llava-train PENDING "the CLI has no --device option yet"
+    record llava-train FAIL "see $OUT/llava-train-cpu.log / llava-train-cuda.log"; tail_log llava-train-cuda
 fi
 
 # ------------------------------------------------------------------------------------------------ 6. BF16 GEMM
@@ -209,10 +261,27 @@ print(json.dumps({"bench": "train_step", "impl": "pytorch-eager", "ms_per_step":
                   "tokens_per_s": round(4 * 512 / (ms / 1e3))}))
 PY
 then TORCH_STEP="$(json_field "$OUT/train-torch.log" ms_per_step)"; else TORCH_STEP=""; fi
-if cli_has_device Train; then
-    record train-step PENDING "Java bench-config train step not wired into this script yet; PyTorch eager ${TORCH_STEP:-?} ms/step"
+# the Java side: the same decoder (a tiny 2-patch vision tower in front, 4 of the 512 positions), F32 weights
+cat > "$OUT/train-step-config.json" <<'JSON'
+{"architectures": ["LlavaForConditionalGeneration"], "ignore_index": -100, "image_token_index": 32000,
+ "model_type": "llava", "projector_hidden_act": "gelu",
+ "text_config": {"hidden_size": 1024, "intermediate_size": 2816, "max_position_embeddings": 2048, "model_type": "llama",
+                 "num_attention_heads": 16, "num_hidden_layers": 8, "num_key_value_heads": 16, "rms_norm_eps": 1e-06,
+                 "vocab_size": 32064},
+ "vision_config": {"hidden_size": 64, "image_size": 28, "intermediate_size": 128, "model_type": "clip_vision_model",
+                   "num_attention_heads": 2, "num_hidden_layers": 2, "patch_size": 14, "projection_dim": 64},
+ "vision_feature_layer": -2, "vision_feature_select_strategy": "default"}
+JSON
+if run_step train-java 120 "${CLI[@]}" bench train-step --device cuda --config "$OUT/train-step-config.json" --batch 4 \
+        --text-tokens 508 --reps 5 --warmup 2 --json; then
+    JAVA_STEP="$(json_field "$OUT/train-java.log" ms_per_step)"
+    if [[ -n "$TORCH_STEP" && -n "$JAVA_STEP" ]]; then
+        record train-step PASS "llava4j $JAVA_STEP ms/step (F32) vs PyTorch eager $TORCH_STEP ms/step (BF16 autocast) = $(ratio "$TORCH_STEP" "$JAVA_STEP") of PyTorch's speed"
+    else
+        record train-step PASS "llava4j ${JAVA_STEP:-?} ms/step (F32); PyTorch eager ${TORCH_STEP:-?} ms/step"
+    fi
 else
-    record train-step PENDING "Java side needs --device cuda; PyTorch eager ${TORCH_STEP:-?} ms/step"
+    record train-step FAIL "PyTorch eager ${TORCH_STEP:-?} ms/step; Java side failed, see $OUT/train-java.log"; tail_log train-java
 fi
 
 # ------------------------------------------------------------------------------------------------ 8. decode
@@ -236,10 +305,17 @@ print(json.dumps({"bench": "decode_7b", "impl": "transformers-generate", "new_to
                   "tokens_per_s": round(new / dt, 1)}))
 PY
 then TORCH_TPS="$(json_field "$OUT/decode-torch.log" tokens_per_s)"; else TORCH_TPS=""; fi
-if cli_has_device BenchGenerate; then
-    record decode PENDING "Java 7B decode not wired into this script yet; transformers ${TORCH_TPS:-?} tokens/s"
+CKPT_7B="${GPU_CHECK_7B:-$OUT/llava-7b-random}"
+if (( $(left) < 180 )); then
+    record decode SKIP "under 3 minutes of budget left for the Java 7B run; transformers generate ${TORCH_TPS:-?} tokens/s"
+elif { [[ -f "$CKPT_7B/config.json" ]] || run_step make-7b 150 "${CLI[@]}" make-random-checkpoint --config 7b --dtype bf16 --out "$CKPT_7B"; } \
+    && run_step decode-java 180 "${CLI[@]}" bench generate --device cuda --model "$CKPT_7B" --image "$FIXTURES/llava-tiny/image.png" \
+        --max-new-tokens 128 --json; then
+    JAVA_TPS="$(json_field "$OUT/decode-java.log" decode_tokens_per_s)"
+    record decode PASS "llava4j ${JAVA_TPS:-?} tokens/s (LLaVA-7B, image prompt) vs transformers generate ${TORCH_TPS:-?} tokens/s (LLM, 64-token prompt) = $(ratio "${JAVA_TPS:-0}" "${TORCH_TPS:-1}")"
 else
-    record decode PENDING "Java side needs --device cuda; transformers generate ${TORCH_TPS:-?} tokens/s"
+    record decode FAIL "transformers ${TORCH_TPS:-?} tokens/s; Java side failed, see $OUT/make-7b.log / decode-java.log"
+    tail_log decode-java
 fi
 
 # ------------------------------------------------------------------------------------------------ summary

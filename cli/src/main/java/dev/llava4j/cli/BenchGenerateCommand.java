@@ -8,6 +8,7 @@ import dev.llava4j.llava.generate.TextGenerator;
 import dev.llava4j.llava.generate.TokenListener;
 import dev.llava4j.llava.image.ImageLoader;
 import dev.llava4j.llava.image.RgbImage;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -30,6 +31,9 @@ public final class BenchGenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    DeviceOption deviceOption;
+
     @Option(names = "--image", required = true, paramLabel = "FILE")
     Path image;
 
@@ -50,12 +54,15 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        Device device = deviceOption.resolve();
         long t0 = System.nanoTime();
         try (LlavaModel model = modelOptions.load(); GradMode.Guard ng = GradMode.noGrad()) {
+            model.to(device); // part of load_ms: the copy to device memory
             long loadNs = System.nanoTime() - t0;
             RgbImage img = ImageLoader.load(image);
             long t1 = System.nanoTime();
             Tensor features = model.imageFeatures(List.of(img));
+            features.getDouble(0, 0, 0); // device kernels run asynchronously: reading one value waits for them
             long encodeNs = System.nanoTime() - t1;
             long[] ids = model.tokenize(model.prompt(prompt, true));
             GenerationOptions opts = GenerationOptions.greedy(maxNewTokens).withStopAtEos(false);
@@ -70,6 +77,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("engine", "llava4j");
             line.put("bench", "generate");
+            line.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
             line.put("threads", Parallel.threads());
             line.put("model", modelOptions.model.toString());
             line.put("load_ms", round(loadNs / 1e6));

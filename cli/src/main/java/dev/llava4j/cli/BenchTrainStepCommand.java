@@ -17,6 +17,7 @@ import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.backend.Backends;
 import dev.llava4j.tensor.backend.OpProfiler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -49,17 +50,22 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--json")
     boolean json;
-    @Option(names = "--profile", description = "Print the time spent per backend operation over the timed steps (stderr).")
+    @Option(names = "--profile", description = "Print the time spent per backend operation over the timed steps (stderr)."
+            + " On cuda the kernels are asynchronous, so this shows launch time, not kernel time.")
     boolean profile;
+    @Mixin
+    DeviceOption deviceOption;
 
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        Device device = deviceOption.resolve();
         LlavaConfig cfg = LlavaConfig.fromJson(new ObjectMapper().readTree(config.toFile()), config.toString(), null);
         Generator g = new Generator(seed);
         LlavaForConditionalGeneration model = new LlavaForConditionalGeneration(cfg, Init.normal(g, 0.02));
+        model.to(device); // initialised on the host (one generator stream on every device), then moved
         Optimizer opt = new AdamW(List.of(ParamGroup.of(model, 1e-4, 0.0)));
         int vocab = cfg.text().vocabSize();
         long[][] ids = new long[batch][textTokens + 1];
@@ -77,7 +83,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         int s = cfg.vision().imageSize();
         Tensor pixels = Tensor.randn(g, batch, cfg.vision().numChannels(), s, s);
         OpProfiler profiler = new OpProfiler();
-        Backends.Handle profiling = profile ? Backends.use(profiler.wrap(Backends.forDevice(Device.CPU))) : null;
+        Backends.Handle profiling = profile ? Backends.use(profiler.wrap(Backends.forDevice(device))) : null;
         double[] ms = new double[reps];
         double first = Double.NaN;
         double last = Double.NaN;
@@ -94,7 +100,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
                 Tensor l = CausalLmLoss.of(model.logits(mb), mb.labelTensor(), cfg.ignoreIndex());
                 l.backward();
                 opt.step();
-                loss = l.item();
+                loss = l.item(); // a host read: on a GPU it also waits for the step's kernels, so the timing is whole
             }
             if (Double.isNaN(first)) {
                 first = loss;
@@ -117,6 +123,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         line.put("engine", "llava4j");
         line.put("bench", "train-step");
         line.put("dtype", "f32");
+        line.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
         line.put("threads", Parallel.threads());
         line.put("reps", reps);
         line.put("warmup", warmup);

@@ -6,6 +6,7 @@ import dev.llava4j.llava.data.Conversation;
 import dev.llava4j.llava.generate.GenerationResult;
 import dev.llava4j.llava.image.ImageLoader;
 import dev.llava4j.llava.image.RgbImage;
+import dev.llava4j.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +27,9 @@ public final class ChatCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
     GenerationFlags flags;
 
     @Option(names = "--image", paramLabel = "FILE", description = "The image to talk about.")
@@ -33,7 +37,9 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Device device = deviceOption.resolve();
         try (LlavaModel model = modelOptions.load()) {
+            model.to(device);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             RgbImage img = image == null ? null : ImageLoader.load(image);
             Conversation conv = newConversation(model);

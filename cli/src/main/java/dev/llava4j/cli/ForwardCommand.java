@@ -5,6 +5,7 @@ import dev.llava4j.llava.image.ImageLoader;
 import dev.llava4j.llava.model.LlavaForConditionalGeneration;
 import dev.llava4j.llava.model.MergedBatch;
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.safetensors.TensorFiles;
@@ -28,6 +29,9 @@ public final class ForwardCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    DeviceOption deviceOption;
+
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "Image file (JPEG, PNG, BMP, GIF).")
     Path image;
 
@@ -48,8 +52,9 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Device device = deviceOption.resolve();
         try (LlavaModel model = modelOptions.load(); GradMode.Guard g = GradMode.noGrad()) {
-            LlavaForConditionalGeneration m = model.module();
+            LlavaForConditionalGeneration m = model.to(device).module();
             long[] ids = input.inputIds != null ? ModelOptions.parseIds(input.inputIds)
                     : model.tokenize(model.prompt(input.prompt, true));
             Tensor pixels = model.pixelValues(ImageLoader.load(image));

@@ -5,6 +5,7 @@ import dev.llava4j.llava.generate.GenerationResult;
 import dev.llava4j.llava.generate.TokenListener;
 import dev.llava4j.llava.image.ImageLoader;
 import dev.llava4j.llava.image.RgbImage;
+import dev.llava4j.tensor.Device;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +22,9 @@ public final class GenerateCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Mixin
+    DeviceOption deviceOption;
+
+    @Mixin
     GenerationFlags flags;
 
     @Option(names = "--image", paramLabel = "FILE", description = "Image file (omit for a text-only prompt).")
@@ -34,7 +38,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Device device = deviceOption.resolve();
         try (LlavaModel model = modelOptions.load()) {
+            model.to(device);
             RgbImage img = image == null ? null : ImageLoader.load(image);
             long[] ids = input.inputIds != null ? ModelOptions.parseIds(input.inputIds)
                     : model.tokenize(model.prompt(input.prompt, img != null));

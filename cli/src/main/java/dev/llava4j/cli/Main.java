@@ -43,9 +43,7 @@ public final class Main implements Runnable {
         // LLAVA4J_PROFILE=1: time every backend operation of the command's main thread, table on stderr at the end
         OpProfiler profiler = System.getenv("LLAVA4J_PROFILE") != null ? new OpProfiler() : null;
         Backends.Handle profiling = profiler == null ? null : Backends.use(profiler.wrap(Backends.forDevice(Device.CPU)));
-        int code = new CommandLine(new Main())
-                .setExecutionExceptionHandler(Main::handleError)
-                .execute(args);
+        int code = commandLine().execute(args);
         if (profiling != null) {
             profiling.close();
             System.err.printf("backend time per operation (LLAVA4J_PROFILE): %.1f ms in all%n%s",
@@ -54,9 +52,15 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
+    /** The whole command tree with the CLI's error handling (tests run commands through this too). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::handleError);
+    }
+
     /** Failures become one clear line on stderr and exit code 1 (usage errors are 2, by picocli). */
     private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        System.err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        cmd.getErr().flush();
         if (System.getenv("LLAVA4J_DEBUG") != null) {
             e.printStackTrace();
         }

@@ -8,7 +8,9 @@ import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import dev.llava4j.llava.train.TrainOptions;
 import dev.llava4j.llava.train.Trainer;
 import dev.llava4j.llava.train.TrainingModel;
+import dev.llava4j.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -79,8 +81,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-aspect-ratio", description = "pad or square (default: square for stage 1, pad for stage 2).")
     String imageAspectRatio;
 
+    @Mixin
+    DeviceOption deviceOption;
+
     @Override
     public Integer call() throws Exception {
+        Device device = deviceOption.resolve();
         TrainOptions o = new TrainOptions(stage, lora, model, visionTower, llm, data, imageFolder, output, epochs, maxSteps,
                 lr != null ? lr : TrainOptions.defaultLr(stage, lora), batchSize, gradAccum, maxLength, lrSchedule,
                 warmupRatio, weightDecay, maxGradNorm, !noShuffle, ModelOptions.parseDtype(dtype), seed, saveEvery,
@@ -89,6 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
         LlamaTokenizer tokenizer = LlamaTokenizer.load(tokenizerDir);
         LlavaForConditionalGeneration m = model != null ? TrainingModel.fromCheckpoint(model, o.dtype())
                 : TrainingModel.fromComponents(visionTower, llm, o.dtype(), seed);
+        m.to(device); // weights, then (in the trainer) gradients, AdamW moments and master copies live there
         Path pre = null;
         for (Path d : new Path[]{model, visionTower}) {
             if (d != null && Files.isRegularFile(d.resolve("preprocessor_config.json"))) {

@@ -17,6 +17,7 @@ import dev.llava4j.llava.model.LlavaForConditionalGeneration;
 import dev.llava4j.llava.model.LlavaWeights;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 
@@ -85,6 +86,15 @@ public final class LlavaModel implements AutoCloseable {
             }
         }
         return new ClipImageProcessor(ClipProcessorConfig.openAiClip(config.vision().imageSize()));
+    }
+
+    /**
+     * Moves the weights to {@code device} (copies from the mapped files, stored dtype kept) and returns this model.
+     * Inputs (pixels, token ids) stay host-built; the model moves them where its weights are.
+     */
+    public LlavaModel to(Device device) {
+        module().to(device);
+        return this;
     }
 
     public LlavaForConditionalGeneration module() {

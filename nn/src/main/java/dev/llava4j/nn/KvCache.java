@@ -1,6 +1,7 @@
 package dev.llava4j.nn;
 
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 
@@ -17,10 +18,15 @@ public final class KvCache {
     private int length;
 
     public KvCache(int layerCount, int batch, int kvHeads, int capacity, int headDim) {
+        this(layerCount, batch, kvHeads, capacity, headDim, Device.CPU);
+    }
+
+    /** Buffers on {@code device}, which must be the device of the model's weights. */
+    public KvCache(int layerCount, int batch, int kvHeads, int capacity, int headDim, Device device) {
         this.capacity = capacity;
         for (int i = 0; i < layerCount; i++) {
-            layers.add(new Layer(Tensor.zeros(DType.F32, batch, kvHeads, capacity, headDim),
-                    Tensor.zeros(DType.F32, batch, kvHeads, capacity, headDim)));
+            layers.add(new Layer(Tensor.zeros(device, DType.F32, batch, kvHeads, capacity, headDim),
+                    Tensor.zeros(device, DType.F32, batch, kvHeads, capacity, headDim)));
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.llava4j.nn;
 
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.GradMode;
+import dev.llava4j.tensor.TensorScope;
 import dev.llava4j.tensor.Shape;
 import dev.llava4j.tensor.Tensor;
 
@@ -211,6 +214,29 @@ public abstract class Module {
                 p.set(p.value().detach().to(dtype));
             }
         }
+    }
+
+    /**
+     * Moves every parameter to {@code device} in its current dtype (BF16/F16 weights stay BF16/F16). The copies
+     * belong to no {@link TensorScope}, like the weights they replace; parameters already there are left alone.
+     */
+    public void to(Device device) {
+        for (Parameter p : namedParameters().values()) {
+            Tensor v = p.value();
+            if (v.device() != device) {
+                try (GradMode.Guard g = GradMode.noGrad()) {
+                    p.set(TensorScope.outside(() -> v.detach().to(device)));
+                }
+            }
+        }
+    }
+
+    /** The device of the parameters (the first one's; CPU for a module without parameters). */
+    public Device device() {
+        for (Parameter p : namedParameters().values()) {
+            return p.value().device();
+        }
+        return Device.CPU;
     }
 
     /** A table of the parameters: name, shape, dtype, trainable; with totals. */

@@ -49,6 +49,37 @@ public final class Tensor {
         return empty(DType.F32, shape);
     }
 
+    /**
+     * Contiguous tensor on {@code device}. CPU memory comes zero-filled as in {@link #empty(DType, int...)}; other
+     * devices' memory comes from their backend ({@link Backend#allocate}) uninitialised, and is registered with the
+     * open {@link TensorScope} here so scopes free device memory exactly like host memory.
+     */
+    public static Tensor empty(Device device, DType dtype, int... shape) {
+        if (device == Device.CPU) {
+            return empty(dtype, shape);
+        }
+        long bytes = (long) Shape.numel(shape) * dtype.byteSize();
+        Storage st = Backends.forDevice(device).allocate(bytes);
+        TensorScope.register(st);
+        return new Tensor(st, dtype, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** Zero-filled contiguous tensor on {@code device} (device memory is not zeroed by allocation, so it is filled). */
+    public static Tensor zeros(Device device, DType dtype, int... shape) {
+        Tensor t = empty(device, dtype, shape);
+        if (device != Device.CPU) {
+            t.backend().fill(t, 0);
+        }
+        return t;
+    }
+
+    /** A tensor of {@code value} on {@code device}. */
+    public static Tensor full(double value, DType dtype, Device device, int... shape) {
+        Tensor t = empty(device, dtype, shape);
+        t.backend().fill(t, value);
+        return t;
+    }
+
     public static Tensor zeros(DType dtype, int... shape) {
         return empty(dtype, shape);
     }
@@ -58,7 +89,7 @@ public final class Tensor {
     }
 
     public static Tensor zerosLike(Tensor t) {
-        return empty(t.dtype, t.shape);
+        return zeros(t.device(), t.dtype, t.shape);
     }
 
     public static Tensor ones(int... shape) {
@@ -276,7 +307,13 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- element access
 
+    // Reads below work on any device: a device tensor is copied to the host first (only the element read, or the
+    // whole tensor for the array forms), so they are for small results (a loss, logits of one step), not for loops.
+
     public double getDouble(int... index) {
+        if (!readableOnHost()) {
+            return element(index).getDouble();
+        }
         return Elements.get(segment(), dtype, elementOffset(index));
     }
 
@@ -285,6 +322,9 @@ public final class Tensor {
     }
 
     public long getLong(int... index) {
+        if (!readableOnHost()) {
+            return element(index).getLong();
+        }
         return Elements.getLong(segment(), dtype, elementOffset(index));
     }
 
@@ -293,7 +333,27 @@ public final class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("item() needs a tensor with one element, this one has shape " + Shape.toString(shape));
         }
-        return (float) Elements.get(segment(), dtype, offset);
+        return (float) getDouble(new int[shape.length]);
+    }
+
+    /** Host memory or a placeholder: read in place (a placeholder then fails in segment() with its own message). */
+    private boolean readableOnHost() {
+        return storage instanceof HostStorage || storage instanceof MetaStorage;
+    }
+
+    /** A host copy of one element of a device tensor, as a 0-d tensor. */
+    private Tensor element(int[] index) {
+        Tensor view = new Tensor(storage, dtype, new int[0], new int[0], (int) elementOffset(index));
+        return view.hostCopy();
+    }
+
+    /** A host copy recorded in no graph and owned by the garbage collector (reads must not fill the caller's scope). */
+    private Tensor hostCopy() {
+        return TensorScope.outside(() -> {
+            Tensor out = empty(dtype, shape);
+            Devices.mover(device(), Device.CPU).copy(this, out);
+            return out;
+        });
     }
 
     private long elementOffset(int[] index) {
@@ -322,6 +382,9 @@ public final class Tensor {
     }
 
     public double[] toDoubleArray() {
+        if (!readableOnHost()) {
+            return hostCopy().toDoubleArray();
+        }
         MemorySegment seg = segment();
         int n = numel();
         double[] out = new double[n];
@@ -334,6 +397,9 @@ public final class Tensor {
     }
 
     public long[] toLongArray() {
+        if (!readableOnHost()) {
+            return hostCopy().toLongArray();
+        }
         MemorySegment seg = segment();
         int n = numel();
         long[] out = new long[n];
@@ -457,7 +523,7 @@ public final class Tensor {
         int[] original = shape;
         int s0 = start;
         return view(ns, strides.clone(), offset + start * strides[d], "Narrow", g -> {
-            Tensor z = zeros(g.dtype, original);
+            Tensor z = zeros(g.device(), g.dtype, original);
             z.narrow(d, s0, length).copyFrom(g);
             return new Tensor[]{z};
         });
@@ -479,7 +545,7 @@ public final class Tensor {
         nst[d] = strides[d] * step;
         int[] original = shape;
         return view(ns, nst, offset + s * strides[d], "Slice", g -> {
-            Tensor z = zeros(g.dtype, original);
+            Tensor z = zeros(g.device(), g.dtype, original);
             z.slice(d, s, e, step).copyFrom(g);
             return new Tensor[]{z};
         });
@@ -502,7 +568,7 @@ public final class Tensor {
         }
         int[] original = shape;
         return view(ns, nst, offset + ix * strides[d], "Select", g -> {
-            Tensor z = zeros(g.dtype, original);
+            Tensor z = zeros(g.device(), g.dtype, original);
             z.select(d, ix).copyFrom(g);
             return new Tensor[]{z};
         });
@@ -590,6 +656,25 @@ public final class Tensor {
         return target == dtype ? this : Elementwise.copy(this, target);
     }
 
+    /**
+     * This tensor on {@code target} (itself when already there), as a contiguous copy made by the transfer routines
+     * of the non-CPU side's backend. Differentiable: the gradient goes back to this tensor's device.
+     */
+    public Tensor to(Device target) {
+        Device from = device();
+        if (target == from) {
+            return this;
+        }
+        Tensor out = empty(target, dtype, shape);
+        Devices.mover(from, target).copy(this, out);
+        return Node.record(out, "ToDevice", g -> new Tensor[]{g.to(from)}, this);
+    }
+
+    /** This tensor on the CPU (itself when already there). */
+    public Tensor toHost() {
+        return to(Device.CPU);
+    }
+
     /** A contiguous copy that never shares storage with this tensor. */
     public Tensor copy() {
         return Elementwise.copy(this, dtype);
@@ -600,7 +685,8 @@ public final class Tensor {
     /** Copies src (broadcast to this shape, converted to this dtype) into this tensor or view. Not differentiable. */
     public Tensor copyFrom(Tensor src) {
         checkInPlace();
-        backend().copy(src.expand(shape), this);
+        // a copy may cross devices (like torch's copy_); the device side's backend owns the transfer
+        Devices.mover(src.device(), device()).copy(src.expand(shape), this);
         return this;
     }
 
@@ -693,7 +779,7 @@ public final class Tensor {
             throw new IllegalStateException("backward() without a gradient needs a one-element tensor, this one has shape "
                     + Shape.toString(shape) + "; pass the upstream gradient");
         }
-        backward(ones(shape).to(dtype));
+        backward(full(1.0, dtype, device(), shape));
     }
 
     public void backward(Tensor gradient) {
@@ -704,8 +790,8 @@ public final class Tensor {
     void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = TensorScope.outside(() -> {
-                Tensor c = empty(dtype, shape);
-                c.backend().copy(g, c);
+                Tensor c = empty(device(), dtype, shape); // on the parameter's device
+                Devices.mover(g.device(), c.device()).copy(g, c);
                 return c;
             });
         } else {
@@ -784,6 +870,7 @@ public final class Tensor {
 
     /** A 0-d F32 tensor; as in PyTorch, a 0-d operand does not change the result dtype of a floating tensor. */
     private static Tensor scalarLike(double s) {
+        // a host scalar: Elementwise.binary re-creates it on this tensor's device when that is not the CPU
         return full(s, DType.F32);
     }
 

@@ -2,6 +2,7 @@ package dev.llava4j.backend.cuda;
 
 import dev.llava4j.tensor.DType;
 import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.Storage;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.backend.Backend;
 import dev.llava4j.tensor.backend.Backends;
@@ -60,6 +61,16 @@ public final class CudaBackend implements Backend {
 
     private static CudaContext ctx() {
         return CudaContext.get();
+    }
+
+    /**
+     * Uninitialised device memory from the context's caching allocator for {@code Tensor.empty(Device.CUDA, ...)};
+     * the frontend registers it with the open TensorScope. Without a GPU this throws the probe's
+     * {@link CudaUnavailableException}.
+     */
+    @Override
+    public Storage allocate(long bytes) {
+        return CudaStorage.allocate(ctx(), bytes);
     }
 
     // ------------------------------------------------------------------ elementwise

@@ -6,9 +6,11 @@ import dev.llava4j.tensor.Shape;
 import dev.llava4j.tensor.Tensor;
 
 /**
- * Creating tensors on the GPU and moving them between host and device. The tensor module's {@code Tensor.empty}
- * only allocates host memory, so device tensors are made here. Copies keep a view's layout: only the storage range
- * the view spans is transferred and the copy has the same shape and strides (offset rebased to 0).
+ * Backend-level creation of GPU tensors and host/device moves. Model code uses the frontend instead
+ * ({@code Tensor.empty(Device.CUDA, ...)}, {@code Tensor.to(Device)}), which registers storages with the open
+ * TensorScope; the storages made here belong to no scope (released explicitly or by the garbage collector). Copies
+ * keep a view's layout: only the storage range the view spans is transferred and the copy has the same shape and
+ * strides (offset rebased to 0).
  */
 public final class CudaTensors {
     private CudaTensors() {

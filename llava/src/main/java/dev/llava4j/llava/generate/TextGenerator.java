@@ -46,7 +46,8 @@ public final class TextGenerator {
             int t = prompt.embeddings().size(1);
             int capacity = t + options.maxNewTokens();
             var tc = lm.config();
-            KvCache cache = new KvCache(lm.numLayers(), b, tc.numKvHeads(), Math.max(capacity, 1), tc.headDim());
+            KvCache cache = new KvCache(lm.numLayers(), b, tc.numKvHeads(), Math.max(capacity, 1), tc.headDim(),
+                    prompt.embeddings().device());
             boolean[][] valid = new boolean[b][capacity];
             boolean padded = false;
             float[] maskValues = prompt.attentionMask().toFloatArray();

@@ -15,7 +15,7 @@ public final class CausalLmLoss {
                     + " do not match logits " + java.util.Arrays.toString(logits.shape()));
         }
         Tensor shiftedLogits = logits.narrow(1, 0, t - 1);
-        Tensor shiftedLabels = labels.narrow(1, 1, t - 1);
+        Tensor shiftedLabels = labels.to(logits.device()).narrow(1, 1, t - 1); // labels are built on the host
         return Functional.crossEntropy(shiftedLogits, shiftedLabels, ignoreIndex);
     }
 

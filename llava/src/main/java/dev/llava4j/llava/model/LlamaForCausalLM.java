@@ -11,6 +11,7 @@ import dev.llava4j.nn.Module;
 import dev.llava4j.nn.ModuleList;
 import dev.llava4j.nn.RMSNorm;
 import dev.llava4j.nn.checkpoint.Checkpoint;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.TensorScope;
@@ -39,8 +40,9 @@ public final class LlamaForCausalLM extends Module {
         this.gradientCheckpointing = on;
     }
 
+    /** Embeddings of token ids; host ids (built from token lists) are moved to the weights' device first. */
     public Tensor embed(Tensor ids) {
-        return model.embedTokens.forward(ids);
+        return model.embedTokens.forward(ids.to(model.embedTokens.weight().value().device()));
     }
 
     /**
@@ -48,19 +50,23 @@ public final class LlamaForCausalLM extends Module {
      * cache null or a KV cache whose length is the position of the first input. Returns the final-normed hidden states.
      */
     public Tensor hidden(Tensor inputsEmbeds, Tensor positions, Tensor mask, KvCache cache) {
-        Tensor[] cs = Functional.rotaryCosSin(positions, config.headDim(), config.ropeTheta());
+        // positions and masks are built on the host from token lists; the kernels want them beside the embeddings
+        Device device = inputsEmbeds.device();
+        Tensor[] table = Functional.rotaryCosSin(positions, config.headDim(), config.ropeTheta());
+        Tensor[] cs = {table[0].to(device), table[1].to(device)};
+        Tensor m = mask == null ? null : mask.to(device);
         Tensor h = inputsEmbeds;
         for (int i = 0; i < model.layers.size(); i++) {
             DecoderLayer layer = model.layers.get(i);
             if (gradientCheckpointing && cache == null && GradMode.isEnabled()) {
-                h = Checkpoint.apply(layer, x -> layer.forward(x[0], cs[0], cs[1], mask, null), h);
+                h = Checkpoint.apply(layer, x -> layer.forward(x[0], cs[0], cs[1], m, null), h);
             } else if (!GradMode.isEnabled()) {
                 // inference: a layer's intermediates are freed as soon as its output exists
                 try (TensorScope scope = TensorScope.open()) {
-                    h = scope.keep(layer.forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i)));
+                    h = scope.keep(layer.forward(h, cs[0], cs[1], m, cache == null ? null : cache.layer(i)));
                 }
             } else {
-                h = layer.forward(h, cs[0], cs[1], mask, cache == null ? null : cache.layer(i));
+                h = layer.forward(h, cs[0], cs[1], m, cache == null ? null : cache.layer(i));
             }
         }
         if (cache != null) {

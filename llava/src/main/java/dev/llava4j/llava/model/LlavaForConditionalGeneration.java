@@ -43,8 +43,9 @@ public final class LlavaForConditionalGeneration extends Module {
 
     /** The selected vision layer [N, P, Dv] after the select strategy (CLS dropped for "default"). */
     public Tensor selectedVisionFeatures(Tensor pixelValues) {
-        Tensor h = visionTower.hiddenState(pixelValues.dtype() == DType.F32 ? pixelValues : pixelValues.to(DType.F32),
-                config.visionLayersToRun());
+        // pixels come from the host image pipeline; move them to the tower's device
+        Tensor px = pixelValues.to(visionTower.device());
+        Tensor h = visionTower.hiddenState(px.dtype() == DType.F32 ? px : px.to(DType.F32), config.visionLayersToRun());
         return config.selectStrategy().equals("default") ? h.narrow(1, 1, h.size(1) - 1) : h;
     }
 

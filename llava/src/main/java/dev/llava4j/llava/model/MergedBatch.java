@@ -14,7 +14,8 @@ import java.util.List;
  * Decoder input after splicing image features into the token embeddings: embeddings [B, T, H], positions [B, T],
  * attention mask [B, T] (1 = real token), labels in the merged layout (or null). Builds both conventions: an image
  * token (llava-hf id or the original -200) that appears once per image is expanded to all P feature rows; a run of
- * exactly P image tokens (newer llava-hf processors) is overwritten row by row.
+ * exactly P image tokens (newer llava-hf processors) is overwritten row by row. The embeddings live on the model's
+ * device; positions and the attention mask are small host tensors that {@link LlamaForCausalLM#hidden} moves.
  */
 public record MergedBatch(Tensor embeddings, Tensor positions, Tensor attentionMask, long[][] labels, int[] lengths) {
 
@@ -103,7 +104,7 @@ public record MergedBatch(Tensor embeddings, Tensor positions, Tensor attentionM
             int start = padding == Padding.LEFT ? t - n : 0;
             Tensor row = rows.get(s);
             if (n < t) {
-                Tensor zeros = Tensor.zeros(row.dtype(), t - n, h);
+                Tensor zeros = Tensor.zeros(row.device(), row.dtype(), t - n, h);
                 row = padding == Padding.LEFT ? Indexing.cat(List.of(zeros, row), 0) : Indexing.cat(List.of(row, zeros), 0);
             }
             padded.add(row);

@@ -18,6 +18,7 @@ import dev.llava4j.nn.optim.ParamGroup;
 import dev.llava4j.nn.optim.ParamGroups;
 import dev.llava4j.nn.schedule.GradClip;
 import dev.llava4j.nn.schedule.LrSchedule;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.Tensor;
@@ -112,7 +113,9 @@ public final class Trainer {
         }
         List<dev.llava4j.llava.data.LlavaRecord> records = data.records();
         Generator loraRng = new Generator(o.seed() ^ 0x10AL);
+        Device device = model.device();
         List<ParamGroup> groups = prepareParameters(loraRng);
+        model.to(device); // LoRA adapters are created on the host; they join the weights' device
         model.languageModel().setGradientCheckpointing(o.gradientCheckpointing());
         Optimizer optimizer = new AdamW(groups);
         long stepsPerEpoch = Math.max(1, (records.size() + o.globalBatch() - 1) / o.globalBatch());

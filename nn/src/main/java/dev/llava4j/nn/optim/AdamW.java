@@ -60,8 +60,9 @@ public final class AdamW extends OptimizerBase {
 
     @Override
     void update(ParamState st, Tensor weight, Tensor grad, ParamGroup group) {
-        Tensor m = buffer(st, EXP_AVG, () -> Tensor.zeros(DType.F32, weight.shape()));
-        Tensor v = buffer(st, EXP_AVG_SQ, () -> Tensor.zeros(DType.F32, weight.shape()));
+        // moments live with the weight they update (device memory when training on a GPU)
+        Tensor m = buffer(st, EXP_AVG, () -> Tensor.zeros(weight.device(), DType.F32, weight.shape()));
+        Tensor v = buffer(st, EXP_AVG_SQ, () -> Tensor.zeros(weight.device(), DType.F32, weight.shape()));
         weight.backend().adamw(weight, grad, m, v, group.lr(), beta1, beta2, eps, group.weightDecay(), st.step);
     }
 }

@@ -106,7 +106,8 @@ final class OptimizerStateFile {
                     problems.add("tensor '" + name + "' has no step count in " + KEY_STEPS);
                     continue;
                 }
-                loaded.put(name, TensorScope.outside(() -> TensorFiles.view(ckpt, name).copy()));
+                // state resumes on the device of the parameter it belongs to
+                loaded.put(name, TensorScope.outside(() -> TensorFiles.view(ckpt, name).copy().to(p.value().device())));
             }
             for (Map.Entry<String, ParamState> e : states.entrySet()) {
                 for (String buf : opt.bufferNames()) {

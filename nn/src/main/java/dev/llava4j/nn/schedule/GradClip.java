@@ -3,6 +3,7 @@ package dev.llava4j.nn.schedule;
 import dev.llava4j.nn.Parameter;
 import dev.llava4j.nn.optim.Optimizer;
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.TensorScope;
@@ -65,6 +66,10 @@ public final class GradClip {
     }
 
     private static double sumOfSquares(Tensor grad) {
+        if (grad.device() != Device.CPU) {
+            // on a device the squares are summed there in double and only the total comes back
+            return grad.to(DType.F64).square().sum().getDouble();
+        }
         Tensor t = grad.dtype() == DType.F32 && grad.isContiguous() ? grad : Elementwise.copy(grad, DType.F32);
         MemorySegment seg = t.segment();
         long base = t.offset();

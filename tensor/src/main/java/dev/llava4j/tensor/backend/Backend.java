@@ -1,6 +1,8 @@
 package dev.llava4j.tensor.backend;
 
 import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.HostStorage;
+import dev.llava4j.tensor.Storage;
 import dev.llava4j.tensor.Tensor;
 
 /**
@@ -25,6 +27,21 @@ public interface Backend {
 
     /** Names of SPI methods this backend implements natively (not by delegating to the reference path). */
     java.util.Set<String> nativeOps();
+
+    /**
+     * Memory for a new tensor on this backend's device; the contents are unspecified (callers that need zeros use
+     * {@link Tensor#zeros(Device, dev.llava4j.tensor.DType, int...)}). The frontend
+     * ({@link Tensor#empty(Device, dev.llava4j.tensor.DType, int...)}) calls this only for devices other than the
+     * CPU and registers the storage with the open {@link dev.llava4j.tensor.TensorScope} itself, so an implementation
+     * must not. CPU tensors keep their direct {@link HostStorage} path, which is why host backends need not override.
+     */
+    default Storage allocate(long bytes) {
+        if (device() != Device.CPU) {
+            throw new UnsupportedOperationException("backend '" + name() + "' serves " + device()
+                    + " but does not implement Backend.allocate, so no tensor can be created there");
+        }
+        return HostStorage.allocate(bytes);
+    }
 
     /** out = op(x); x has out's shape. */
     void unary(UnaryOp op, Tensor x, Tensor out);

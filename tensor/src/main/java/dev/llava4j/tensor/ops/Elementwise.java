@@ -1,6 +1,8 @@
 package dev.llava4j.tensor.ops;
 
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.Devices;
 import dev.llava4j.tensor.Node;
 import dev.llava4j.tensor.Shape;
 import dev.llava4j.tensor.Tensor;
@@ -47,7 +49,7 @@ public final class Elementwise {
     public static Tensor unary(UnaryOp op, Tensor x) {
         DType dt = x.dtype().isFloating() || op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.SQUARE
                 ? x.dtype() : DType.F32;
-        Tensor out = Tensor.empty(dt, x.shape());
+        Tensor out = Tensor.empty(x.device(), dt, x.shape());
         x.backend().unary(op, x, out);
         return Node.record(out, op.name(), g -> new Tensor[]{unaryGrad(op, x, out, g)}, x);
     }
@@ -75,9 +77,16 @@ public final class Elementwise {
     }
 
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        Device device = Devices.common(op.name(), a, b);
+        Tensor a0 = Devices.onto(a, device);
+        Tensor b0 = Devices.onto(b, device);
+        return binaryOn(op, a0, b0);
+    }
+
+    private static Tensor binaryOn(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(a.shape(), b.shape());
         DType dt = op.isComparison() ? DType.BOOL : resultType(a, b);
-        Tensor out = Tensor.empty(dt, shape);
+        Tensor out = Tensor.empty(a.device(), dt, shape);
         Tensor ae;
         Tensor be;
         try (var ng = dev.llava4j.tensor.GradMode.noGrad()) {
@@ -118,10 +127,18 @@ public final class Elementwise {
 
     /** cond ? a : b with broadcasting; differentiable in a and b. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        Device device = Devices.common("where", cond, a, b);
+        Tensor c0 = Devices.onto(cond, device);
+        Tensor a0 = Devices.onto(a, device);
+        Tensor b0 = Devices.onto(b, device);
+        return whereOn(c0, a0, b0);
+    }
+
+    private static Tensor whereOn(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(cond.shape(), Shape.broadcast(a.shape(), b.shape()));
-        Tensor out = Tensor.empty(resultType(a, b), shape);
+        Tensor out = Tensor.empty(a.device(), resultType(a, b), shape);
         try (var ng = dev.llava4j.tensor.GradMode.noGrad()) {
-            a.backend().where(cond.expand(shape), a.expand(shape), b.expand(shape), out);
+            out.backend().where(cond.expand(shape), a.expand(shape), b.expand(shape), out);
         }
         return Node.record(out, "Where", g -> {
             Tensor zero = Tensor.scalar(0);
@@ -138,7 +155,7 @@ public final class Elementwise {
         }
         Tensor loT = Tensor.scalar(lo);
         Tensor hiT = Tensor.scalar(hi);
-        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
         try (var ng = dev.llava4j.tensor.GradMode.noGrad()) {
             Tensor c = where(x.lt(loT), loT, where(x.gt(hiT), hiT, x));
             out.copyFrom(c);
@@ -155,7 +172,7 @@ public final class Elementwise {
 
     /** A contiguous copy converted to dtype; the gradient is converted back. */
     public static Tensor copy(Tensor x, DType dtype) {
-        Tensor out = Tensor.empty(dtype, x.shape());
+        Tensor out = Tensor.empty(x.device(), dtype, x.shape());
         x.backend().copy(x, out);
         if (!dtype.isFloating()) {
             return out;

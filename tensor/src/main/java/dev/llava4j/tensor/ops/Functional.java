@@ -1,6 +1,8 @@
 package dev.llava4j.tensor.ops;
 
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.Devices;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Node;
@@ -34,7 +36,7 @@ public final class Functional {
         }
         int n = moved.size(-1);
         int[] movedShape = moved.shape();
-        Tensor out2 = Tensor.empty(x.dtype(), moved.numel() / Math.max(n, 1), n);
+        Tensor out2 = Tensor.empty(x.device(), x.dtype(), moved.numel() / Math.max(n, 1), n);
         try (GradMode.Guard g = GradMode.noGrad()) {
             x.backend().softmax(moved.reshape(-1, n), out2, log);
         }
@@ -46,7 +48,7 @@ public final class Functional {
         Tensor yFinal = y;
         return Node.record(y, log ? "LogSoftmax" : "Softmax", g -> {
             Tensor gm = (d == last ? g : g.transpose(d, last)).contiguous().reshape(-1, n);
-            Tensor gx = Tensor.empty(g.dtype(), gm.shape());
+            Tensor gx = Tensor.empty(g.device(), g.dtype(), gm.shape());
             g.backend().softmaxBackward(out2, gm, gx, log);
             Tensor r = gx.reshape(movedShape);
             return new Tensor[]{(d == last ? r : r.transpose(d, last)).to(x.dtype())};
@@ -63,9 +65,10 @@ public final class Functional {
             x2 = x.contiguous().reshape(-1, n);
         }
         int rows = x2.size(0);
-        Tensor out = Tensor.empty(x.dtype(), rows, n);
-        Tensor mean = Tensor.empty(statType(x), rows);
-        Tensor rstd = Tensor.empty(statType(x), rows);
+        Device dev = Devices.common("layer_norm", x, weight, bias);
+        Tensor out = Tensor.empty(dev, x.dtype(), rows, n);
+        Tensor mean = Tensor.empty(dev, statType(x), rows);
+        Tensor rstd = Tensor.empty(dev, statType(x), rows);
         x.backend().layerNorm(x2, weight, bias, eps, out, mean, rstd);
         Tensor y;
         try (GradMode.Guard g = GradMode.noGrad()) {
@@ -73,9 +76,9 @@ public final class Functional {
         }
         return Node.record(y, "LayerNorm", g -> {
             Tensor gy = g.contiguous().reshape(-1, n);
-            Tensor gx = Tensor.empty(x.dtype(), rows, n);
-            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(statType(x), n) : null;
-            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(statType(x), n) : null;
+            Tensor gx = Tensor.empty(dev, x.dtype(), rows, n);
+            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(dev, statType(x), n) : null;
+            Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(dev, statType(x), n) : null;
             x.backend().layerNormBackward(x2, weight, mean, rstd, gy, gx, gw, gb);
             return new Tensor[]{gx.reshape(x.shape()), gw == null ? null : gw.to(weight.dtype()),
                     gb == null ? null : gb.to(bias.dtype())};
@@ -91,8 +94,9 @@ public final class Functional {
             x2 = x.contiguous().reshape(-1, n);
         }
         int rows = x2.size(0);
-        Tensor out = Tensor.empty(x.dtype(), rows, n);
-        Tensor rstd = Tensor.empty(statType(x), rows);
+        Device dev = Devices.common("rms_norm", x, weight);
+        Tensor out = Tensor.empty(dev, x.dtype(), rows, n);
+        Tensor rstd = Tensor.empty(dev, statType(x), rows);
         x.backend().rmsNorm(x2, weight, eps, out, rstd);
         Tensor y;
         try (GradMode.Guard g = GradMode.noGrad()) {
@@ -100,8 +104,8 @@ public final class Functional {
         }
         return Node.record(y, "RmsNorm", g -> {
             Tensor gy = g.contiguous().reshape(-1, n);
-            Tensor gx = Tensor.empty(x.dtype(), rows, n);
-            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(statType(x), n) : null;
+            Tensor gx = Tensor.empty(dev, x.dtype(), rows, n);
+            Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(dev, statType(x), n) : null;
             x.backend().rmsNormBackward(x2, weight, rstd, gy, gx, gw);
             return new Tensor[]{gx.reshape(x.shape()), gw == null ? null : gw.to(weight.dtype())};
         }, x, weight);
@@ -144,7 +148,9 @@ public final class Functional {
                 sin[i * headDim + j + half] = s;
             }
         }
-        return new Tensor[]{Tensor.of(cos, b, t, headDim), Tensor.of(sin, b, t, headDim)};
+        // tables are computed on the host (as HF does in float32) and placed where the positions live
+        return new Tensor[]{Tensor.of(cos, b, t, headDim).to(positionIds.device()),
+                Tensor.of(sin, b, t, headDim).to(positionIds.device())};
     }
 
     /** Rotary embedding of x [B, H, T, D] with cos/sin [B, T, D] (HF rotate_half convention). */
@@ -163,10 +169,10 @@ public final class Functional {
             c = cos.unsqueeze(1).expand(x.shape());
             s = sin.unsqueeze(1).expand(x.shape());
         }
-        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Tensor out = Tensor.empty(Devices.common("rope", x, cos, sin), x.dtype(), x.shape());
         x.backend().rope(x, c, s, out, false);
         return Node.record(out, "Rope", g -> {
-            Tensor gx = Tensor.empty(x.dtype(), x.shape());
+            Tensor gx = Tensor.empty(g.device(), x.dtype(), x.shape());
             g.backend().rope(g, c, s, gx, true);
             return new Tensor[]{gx};
         }, x);
@@ -201,14 +207,15 @@ public final class Functional {
                 m = fm.expand(b, h, tq, tk);
             }
         }
-        Tensor out = Tensor.empty(q.dtype(), b, h, tq, v.size(3));
-        Tensor lse = Tensor.empty(statType(q), b, h, tq);
+        Device dev = Devices.common("attention", q, k, v, mask);
+        Tensor out = Tensor.empty(dev, q.dtype(), b, h, tq, v.size(3));
+        Tensor lse = Tensor.empty(dev, statType(q), b, h, tq);
         q.backend().attention(q, k, v, m, causal, scale, out, lse);
         Tensor maskFinal = m;
         return Node.record(out, "Attention", g -> {
-            Tensor gq = Tensor.empty(q.dtype(), q.shape());
-            Tensor gk = Tensor.empty(k.dtype(), k.shape());
-            Tensor gv = Tensor.empty(v.dtype(), v.shape());
+            Tensor gq = Tensor.empty(dev, q.dtype(), q.shape());
+            Tensor gk = Tensor.empty(dev, k.dtype(), k.shape());
+            Tensor gv = Tensor.empty(dev, v.dtype(), v.shape());
             q.backend().attentionBackward(q, k, v, maskFinal, causal, scale, out, lse, g, gq, gk, gv);
             return new Tensor[]{gq, gk, gv};
         }, q, k, v);
@@ -230,8 +237,9 @@ public final class Functional {
             throw new IllegalArgumentException("cross_entropy: " + l2.size(0) + " logit rows but " + t1.size(0) + " targets");
         }
         int n = l2.size(0);
-        Tensor rowLoss = Tensor.empty(statType(logits), n);
-        Tensor lse = Tensor.empty(statType(logits), n);
+        Device dev = Devices.common("cross_entropy", logits, targets);
+        Tensor rowLoss = Tensor.empty(dev, statType(logits), n);
+        Tensor lse = Tensor.empty(dev, statType(logits), n);
         logits.backend().crossEntropy(l2, t1, ignoreIndex, rowLoss, lse);
         long count = 0;
         for (long t : t1.toLongArray()) {
@@ -249,8 +257,8 @@ public final class Functional {
         }
         int[] logitShape = logits.shape();
         return Node.record(loss, "CrossEntropy", g -> {
-            Tensor gRow = Tensor.full(g.getDouble() / denom, statType(logits), n);
-            Tensor gl = Tensor.empty(statType(logits), n, v);
+            Tensor gRow = Tensor.full(g.getDouble() / denom, statType(logits), dev, n);
+            Tensor gl = Tensor.empty(dev, statType(logits), n, v);
             logits.backend().crossEntropyBackward(l2, t1, ignoreIndex, lse, gRow, gl);
             return new Tensor[]{gl.reshape(logitShape).to(logits.dtype()), null};
         }, logits, targets);
@@ -266,7 +274,8 @@ public final class Functional {
         }
         Tensor keep;
         try (GradMode.Guard g = GradMode.noGrad()) {
-            keep = Tensor.rand(gen, x.shape()).ge(Tensor.scalar(p)).to(x.dtype()).mul(1.0 / (1.0 - p));
+            // the mask is drawn on the host (one generator stream on every device) and moved
+            keep = Tensor.rand(gen, x.shape()).to(x.device()).ge(Tensor.scalar(p)).to(x.dtype()).mul(1.0 / (1.0 - p));
         }
         return x.mul(keep);
     }

@@ -1,6 +1,8 @@
 package dev.llava4j.tensor.ops;
 
 import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
+import dev.llava4j.tensor.Devices;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Node;
 import dev.llava4j.tensor.Shape;
@@ -40,7 +42,7 @@ public final class Indexing {
             }
         }
         shape[d] = total;
-        Tensor out = Tensor.empty(dt, shape);
+        Tensor out = Tensor.empty(Devices.common("cat", parts.toArray(new Tensor[0])), dt, shape);
         int[] starts = new int[parts.size()];
         try (GradMode.Guard g = GradMode.noGrad()) {
             int at = 0;
@@ -97,11 +99,11 @@ public final class Indexing {
         }
         int[] shape = src.shape();
         shape[d] = index.size(0);
-        Tensor out = Tensor.empty(src.dtype(), shape);
-        src.backend().indexSelect(src, d, index, out);
+        Tensor out = Tensor.empty(Devices.common("index_select", src, index), src.dtype(), shape);
+        out.backend().indexSelect(src, d, index, out);
         int[] srcShape = src.shape();
         return Node.record(out, "IndexSelect", g -> {
-            Tensor z = Tensor.zeros(g.dtype(), srcShape);
+            Tensor z = Tensor.zeros(g.device(), g.dtype(), srcShape);
             z.backend().indexAdd(z, d, index, g);
             return new Tensor[]{z, null};
         }, src, index);
@@ -122,11 +124,11 @@ public final class Indexing {
         if (index.rank() != src.rank()) {
             throw new IllegalArgumentException("gather: index rank " + index.rank() + " != input rank " + src.rank());
         }
-        Tensor out = Tensor.empty(src.dtype(), index.shape());
-        src.backend().gather(src, d, index, out);
+        Tensor out = Tensor.empty(Devices.common("gather", src, index), src.dtype(), index.shape());
+        out.backend().gather(src, d, index, out);
         int[] srcShape = src.shape();
         return Node.record(out, "Gather", g -> {
-            Tensor z = Tensor.zeros(g.dtype(), srcShape);
+            Tensor z = Tensor.zeros(g.device(), g.dtype(), srcShape);
             z.backend().scatterAdd(z, d, index, g);
             return new Tensor[]{z, null};
         }, src, index);
@@ -140,9 +142,10 @@ public final class Indexing {
             throw new IllegalArgumentException("scatter_add: index shape " + Shape.toString(index.shape())
                     + " must equal src shape " + Shape.toString(src.shape()));
         }
-        Tensor out = Tensor.empty(dst.dtype(), dst.shape());
-        dst.backend().copy(dst, out);
-        dst.backend().scatterAdd(out, d, index, src);
+        Device device = Devices.common("scatter_add", dst, index, src);
+        Tensor out = Tensor.empty(device, dst.dtype(), dst.shape());
+        out.backend().copy(dst, out);
+        out.backend().scatterAdd(out, d, index, src);
         return Node.record(out, "ScatterAdd", g -> new Tensor[]{
                 dst.requiresGrad() ? g : null, null, src.requiresGrad() ? gather(g, d, index) : null}, dst, index, src);
     }

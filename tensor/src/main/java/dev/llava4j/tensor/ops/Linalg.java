@@ -1,5 +1,6 @@
 package dev.llava4j.tensor.ops;
 
+import dev.llava4j.tensor.Devices;
 import dev.llava4j.tensor.GradMode;
 import dev.llava4j.tensor.Node;
 import dev.llava4j.tensor.Shape;
@@ -43,8 +44,8 @@ public final class Linalg {
             ae = a.expand(Shape.concat(batch, m, k));
             be = b.expand(Shape.concat(batch, k, n));
         }
-        Tensor out = Tensor.empty(Elementwise.resultType(a, b), Shape.concat(batch, m, n));
-        a.backend().matmul(ae, be, out);
+        Tensor out = Tensor.empty(Devices.common("matmul", a, b), Elementwise.resultType(a, b), Shape.concat(batch, m, n));
+        out.backend().matmul(ae, be, out);
         return Node.record(out, "Matmul", g -> new Tensor[]{
                 a.requiresGrad() ? Reductions.sumToShape(matmul(g, be.mT()), a.shape()).to(a.dtype()) : null,
                 b.requiresGrad() ? Reductions.sumToShape(matmul(ae.mT(), g), b.shape()).to(b.dtype()) : null}, a, b);

@@ -47,7 +47,7 @@ public final class Reductions {
         int[] d = normalizeDims(dims, x.rank());
         int[] kept = keptShape(x.shape(), d);
         DType dt = x.dtype().isFloating() ? x.dtype() : DType.I64;
-        Tensor out = Tensor.empty(dt, kept);
+        Tensor out = Tensor.empty(x.device(), dt, kept);
         x.backend().reduce(ReduceOp.SUM, x, d, out);
         Tensor result;
         try (GradMode.Guard g = GradMode.noGrad()) {
@@ -80,8 +80,8 @@ public final class Reductions {
             throw new IllegalArgumentException((isMax ? "max" : "min") + " over an empty dimension " + dim);
         }
         int[] kept = keptShape(x.shape(), new int[]{d});
-        Tensor values = Tensor.empty(x.dtype(), kept);
-        Tensor indices = Tensor.empty(DType.I64, kept);
+        Tensor values = Tensor.empty(x.device(), x.dtype(), kept);
+        Tensor indices = Tensor.empty(x.device(), DType.I64, kept);
         x.backend().argReduce(isMax, x, d, values, indices);
         int[] xShape = x.shape();
         Tensor v = values;
@@ -93,7 +93,7 @@ public final class Reductions {
             }
         }
         Tensor vOut = Node.record(v, isMax ? "Max" : "Min", g -> {
-            Tensor z = Tensor.zeros(g.dtype(), xShape);
+            Tensor z = Tensor.zeros(g.device(), g.dtype(), xShape);
             return new Tensor[]{Indexing.scatterAdd(z, d, indices, g.reshape(kept))};
         }, x);
         return new ValuesIndices(vOut, ix);

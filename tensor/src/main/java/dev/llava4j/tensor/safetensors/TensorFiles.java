@@ -47,12 +47,12 @@ public final class TensorFiles {
         }
     }
 
-    /** Writes tensors (any layout; copied to contiguous form) atomically to one safetensors file. */
+    /** Writes tensors (any layout and device; copied to contiguous host form) atomically to one safetensors file. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws SafetensorsException {
         try (TensorScope scope = TensorScope.open()) {
             List<WriteEntry> entries = new ArrayList<>();
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                Tensor t = e.getValue().contiguous();
+                Tensor t = e.getValue().toHost().contiguous(); // device tensors are written from a host copy
                 long bytes = (long) t.numel() * t.dtype().byteSize();
                 long start = (long) t.offset() * t.dtype().byteSize();
                 int[] s = t.shape();
