@@ -4,9 +4,9 @@ import dev.llava4j.llava.eval.ConvertResult;
 import dev.llava4j.llava.eval.Converter;
 import dev.llava4j.llava.eval.Converters;
 import dev.llava4j.llava.eval.EvalInputException;
-import dev.llava4j.llava.eval.EvalInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,17 +28,8 @@ import java.util.concurrent.Callable;
                 "Exit code 2 on bad input."})
 public final class EvalConvertCommand implements Callable<Integer> {
 
-    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "benchmark name (see above)")
-    String benchmark;
-
-    @Option(names = "--answers", required = true, paramLabel = "FILE", description = "the model's answer jsonl")
-    Path answers;
-
-    @Option(names = "--questions", paramLabel = "FILE", description = "the question file (vqav2, vizwiz)")
-    Path questions;
-
-    @Option(names = "--annotations", paramLabel = "FILE", description = "the annotation file (seed_bench, mmbench*)")
-    Path annotations;
+    @Mixin
+    EvalInputOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the file to write")
     Path outFile;
@@ -54,8 +45,8 @@ public final class EvalConvertCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Converter converter = Converters.get(benchmark);
-            ConvertResult result = converter.convert(new EvalInputs(answers, annotations, questions), outFile);
+            Converter converter = Converters.get(input.benchmark);
+            ConvertResult result = converter.convert(input.inputs(), outFile);
             result.warnings().forEach(w -> err.println("warning: " + w));
             if (json) {
                 out.println(result.toJson());

@@ -1,18 +1,17 @@
 package dev.llava4j.cli;
 
 import dev.llava4j.llava.eval.EvalInputException;
-import dev.llava4j.llava.eval.EvalInputs;
 import dev.llava4j.llava.eval.ScoreResult;
 import dev.llava4j.llava.eval.Scorer;
 import dev.llava4j.llava.eval.Scorers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code eval score}: scores an answer file the way the benchmark's official evaluation code does. */
@@ -33,17 +32,8 @@ public final class EvalScoreCommand implements Callable<Integer> {
     /** Exit code for unreadable or inconsistent input. */
     public static final int EXIT_BAD_INPUT = 2;
 
-    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "benchmark name (see above)")
-    String benchmark;
-
-    @Option(names = "--answers", required = true, paramLabel = "FILE", description = "the model's answer jsonl")
-    Path answers;
-
-    @Option(names = "--annotations", paramLabel = "PATH", description = "the benchmark's annotation file or folder")
-    Path annotations;
-
-    @Option(names = "--questions", paramLabel = "FILE", description = "the question file (pope)")
-    Path questions;
+    @Mixin
+    EvalInputOptions input;
 
     @Option(names = "--json", description = "print the scores as one JSON line")
     boolean json;
@@ -56,8 +46,8 @@ public final class EvalScoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Scorer scorer = Scorers.get(benchmark);
-            ScoreResult result = scorer.score(new EvalInputs(answers, annotations, questions));
+            Scorer scorer = Scorers.get(input.benchmark);
+            ScoreResult result = scorer.score(input.inputs());
             result.warnings().forEach(w -> err.println("warning: " + w));
             out.print(json ? result.toJson() + "\n" : result.toTable());
             return 0;
