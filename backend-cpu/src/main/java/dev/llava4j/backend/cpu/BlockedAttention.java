@@ -56,11 +56,6 @@ final class BlockedAttention {
         int keyLimit(int i) {
             return causal ? Math.max(0, Math.min(tk(), i + (tk() - tq()) + 1)) : tk();
         }
-
-        static long at(Tensor t, int a, int b, int c) {
-            int[] s = t.strides();
-            return t.offset() + (long) a * s[0] + (long) b * s[1] + (long) c * s[2];
-        }
     }
 
     static void forward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
@@ -109,14 +104,14 @@ final class BlockedAttention {
             }
             // acc += P · V[j0 : j0 + n]
             Sgemm.sgemm(rows, dv, n, 1f, scoreSeg, 0, n, 1,
-                    p.v().segment(), Problem.at(p.v(), b, kh, j0), p.v().stride(2), 1, 1f, accSeg, 0, dv);
+                    p.v().segment(), CpuAttention.base(p.v(), b, kh, j0), p.v().stride(2), 1, 1f, accSeg, 0, dv);
         }
         MemorySegment os = out.segment();
         MemorySegment ls = lse.segment();
         for (int r = 0; r < rows; r++) {
             float l = rowSum[r];
             float inv = l == 0 ? 0f : 1f / l;
-            long o = Problem.at(out, b, h, i0 + r);
+            long o = CpuAttention.base(out, b, h, i0 + r);
             for (int c = 0; c < dv; c++) {
                 os.setAtIndex(F, o + c, acc[r * dv + c] * inv);
             }
@@ -128,8 +123,8 @@ final class BlockedAttention {
     /** scores[rows x n] = scale * Q[i0 : i0 + rows] · K[j0 : j0 + n]ᵀ. */
     private static void queryKeyScores(Problem p, int b, int h, int i0, int rows, int j0, int n, float[] scores) {
         int kh = h / p.group();
-        Sgemm.sgemm(rows, n, p.d(), p.scale(), p.q().segment(), Problem.at(p.q(), b, h, i0), p.q().stride(2), 1,
-                p.k().segment(), Problem.at(p.k(), b, kh, j0), 1, p.k().stride(2), 0f, MemorySegment.ofArray(scores), 0, n);
+        Sgemm.sgemm(rows, n, p.d(), p.scale(), p.q().segment(), CpuAttention.base(p.q(), b, h, i0), p.q().stride(2), 1,
+                p.k().segment(), CpuAttention.base(p.k(), b, kh, j0), 1, p.k().stride(2), 0f, MemorySegment.ofArray(scores), 0, n);
     }
 
     /**
@@ -141,7 +136,7 @@ final class BlockedAttention {
         float max = Float.NEGATIVE_INFINITY;
         if (mask != null) {
             MemorySegment ms = mask.segment();
-            long mo = Problem.at(mask, b, h, i) + (long) j0 * mask.stride(3);
+            long mo = CpuAttention.base(mask, b, h, i) + (long) j0 * mask.stride(3);
             for (int jj = 0; jj < limit; jj++) {
                 scores[row + jj] += ms.getAtIndex(F, mo + jj * (long) mask.stride(3));
             }
@@ -203,7 +198,7 @@ final class BlockedAttention {
         int d = p.d();
         int dv = p.dv();
         int n = p.keyLimit(i1 - 1);
-        long gqRow = Problem.at(gq, b, h, i0);
+        long gqRow = CpuAttention.base(gq, b, h, i0);
         if (n == 0) {
             gq.segment().asSlice(gqRow * Float.BYTES, (long) rows * d * Float.BYTES).fill((byte) 0);
             return;
@@ -213,10 +208,10 @@ final class BlockedAttention {
         MemorySegment qs = p.q().segment();
         MemorySegment ks = p.k().segment();
         MemorySegment gos = gOut.segment();
-        long qRow = Problem.at(p.q(), b, h, i0);
-        long kRow = Problem.at(p.k(), b, kh, 0);
-        long goRow = Problem.at(gOut, b, h, i0);
-        long gkRow = Problem.at(gk, b, kh, 0);
+        long qRow = CpuAttention.base(p.q(), b, h, i0);
+        long kRow = CpuAttention.base(p.k(), b, kh, 0);
+        long goRow = CpuAttention.base(gOut, b, h, i0);
+        long gkRow = CpuAttention.base(gk, b, kh, 0);
         // P = exp(scale * Q·Kᵀ + mask - lse), zero past the causal limit and on rows that see no key
         queryKeyScores(p, b, h, i0, rows, 0, n, probs);
         MemorySegment ls = lse.segment();
@@ -233,13 +228,13 @@ final class BlockedAttention {
         }
         // dV += Pᵀ · dO
         Sgemm.sgemm(n, dv, rows, 1f, probSeg, 0, 1, n, gos, goRow, gOut.stride(2), 1,
-                1f, gv.segment(), Problem.at(gv, b, kh, 0), gv.stride(2));
+                1f, gv.segment(), CpuAttention.base(gv, b, kh, 0), gv.stride(2));
         // dP = dO · Vᵀ, then dS = P * (dP - rowsum(dO * O)) * scale in place
         Sgemm.sgemm(rows, n, dv, 1f, gos, goRow, gOut.stride(2), 1,
-                p.v().segment(), Problem.at(p.v(), b, kh, 0), 1, p.v().stride(2), 0f, gradSeg, 0, n);
+                p.v().segment(), CpuAttention.base(p.v(), b, kh, 0), 1, p.v().stride(2), 0f, gradSeg, 0, n);
         MemorySegment os = out.segment();
         for (int r = 0; r < rows; r++) {
-            float rowDot = Rows.dot(gos, goRow + (long) r * gOut.stride(2), os, Problem.at(out, b, h, i0 + r), dv);
+            float rowDot = Rows.dot(gos, goRow + (long) r * gOut.stride(2), os, CpuAttention.base(out, b, h, i0 + r), dv);
             softmaxGrad(probs, grads, r * n, n, rowDot, p.scale());
         }
         // dQ = dS · K ; dK += dSᵀ · Q

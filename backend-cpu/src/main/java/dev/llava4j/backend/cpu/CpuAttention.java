@@ -22,7 +22,7 @@ final class CpuAttention {
     }
 
     /** Storage offset of element (a, b, c, 0) of a 4-d view. */
-    private static long base(Tensor t, int a, int b, int c) {
+    static long base(Tensor t, int a, int b, int c) {
         int[] s = t.strides();
         return t.offset() + (long) a * s[0] + (long) b * s[1] + (long) c * s[2];
     }
