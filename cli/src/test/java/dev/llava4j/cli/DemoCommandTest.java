@@ -17,8 +17,8 @@ import picocli.CommandLine;
 /**
  * The CI smoke test of {@code ./llava4j demo --quick}: the whole pipeline (world, tokenizer, both stand-ins,
  * stage 1, stage 2 with the real trainer, held-out evaluation, report) end to end, about two minutes. It checks the
- * outputs and the response-format finding (short replies with the format prompt, full sentences without it);
- * the visual accuracy bound of the issue is not asserted because the demo does not reach it yet.
+ * outputs, the response-format finding (short replies with the format prompt, full sentences without it) and a
+ * colour/shape accuracy above chance on held-out images.
  */
 class DemoCommandTest {
 
@@ -42,9 +42,10 @@ class DemoCommandTest {
             assertTrue(v >= 0 && v <= 1, field + " = " + v);
         }
         assertTrue(results.path("seconds").isNumber() && results.get("seconds").asDouble() > 0);
-        // No accuracy bound yet: the stand-in model does not ground colour/shape answers in the image (0.18 in the
-        // quick run, chance ~0.2-0.25), so asserting one would fail; issue 6 stays open until it does.
-        assertTrue(results.path("color_shape_accuracy").isNumber(), results.toString());
+        // Grounding bound: colour/shape answers must come from the image. Chance is about 0.22 (1 of 5 colours,
+        // 1 of 4 shapes); the quick run reaches 0.384 with its fixed seed. The issue's 0.9 is for the full demo
+        // and is not reached yet.
+        assertTrue(results.path("color_shape_accuracy").asDouble() >= 0.3, results.toString());
         // the response-format finding: the prompt gives short replies, its absence full sentences
         assertTrue(results.path("short_format_rate_with_prompt").asDouble() >= 0.9, results.toString());
         assertTrue(results.get("full_sentence_rate_without_prompt").asDouble() >= 0.9, results.toString());

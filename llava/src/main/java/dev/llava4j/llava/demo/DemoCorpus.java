@@ -6,6 +6,7 @@ import dev.llava4j.llava.data.LlavaRecord;
 import dev.llava4j.llava.data.TokenizedSample;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ import java.util.Map;
  * Encoding it with LLaMA's tokenizer gives the demo vocabulary; encoding it again with the demo tokenizer checks
  * that both segment alike.
  *
- * <p>The language stand-in's pretraining text is the training conversations with the image replaced by a
- * written description of the scene (where each object is): text in which the answers can be read from the
- * context, so the model learns to look things up in its context as a pretrained LLM can. LLaVA's own
- * instruction data was written the same way, by a text-only GPT-4 reading captions and boxes.
+ * <p>The language stand-in's pretraining text is the training conversations with the image replaced by an
+ * annotation of the scene: a 3x3 grid of cell tokens, each the sum of the word embeddings of the colour and
+ * the shape in that cell (zero for an empty cell), in the image's patch order. The answers can be read from
+ * that context, so the model learns to look things up in it, as a pretrained LLM can; LLaVA's own instruction
+ * data was written the same way, by a text-only GPT-4 reading captions and boxes. Stage 1 then teaches the
+ * projector to turn image patches into tokens the model reads like these annotations.
  */
 public final class DemoCorpus {
 
@@ -52,9 +55,14 @@ public final class DemoCorpus {
             ids.add(preprocess(r, ChatTemplate.VICUNA_V1, tokenizer));
             names.add("stage-2 record '" + r.id() + "'");
         }
-        for (TokenizedSample sample : languageSamples(tokenizer)) {
-            ids.add(sample.inputIds());
+        for (LanguageSample sample : languageSamples(tokenizer)) {
+            ids.add(Arrays.stream(sample.text().inputIds())
+                    .filter(id -> id != LlavaPreprocessor.IMAGE_TOKEN_INDEX).toArray());
             names.add("language pretraining text " + (ids.size() - stage1.size() - stage2.size()));
+            if (sample.cells() != null) {
+                ids.add(sample.cells().stream().flatMapToInt(Arrays::stream).toArray());
+                names.add("cell words of language pretraining text " + (ids.size() - stage1.size() - stage2.size() - 1));
+            }
         }
         for (EvalItem item : eval) {
             ids.add(promptIds(item.text(), tokenizer));
@@ -64,30 +72,62 @@ public final class DemoCorpus {
     }
 
     /**
-     * The language stand-in's pretraining samples, one text per training image (or per group of at most
-     * {@link #TURNS_PER_TEXT} question-answer pairs): the scene's description, then the questions asked about
-     * that image in the training records, each followed by its answer, with the loss on the answers (what a
-     * chat model is tuned on). Text-only records stay as they are. Plain text, no chat template: the template
-     * is learned in stage 2 as the real model learned vicuna_v1.
+     * One pretraining sample of the language stand-in.
+     *
+     * @param text  token ids and labels; a sample about an image holds one image placeholder
+     *              ({@link LlavaPreprocessor#IMAGE_TOKEN_INDEX}) where the grid of cell tokens goes
+     * @param cells per grid cell in patch order, the token ids whose embeddings make up the cell token (colour
+     *              word, shape word; empty for an empty cell); null for a text-only sample
      */
-    public List<TokenizedSample> languageSamples(LlamaTokenizer tokenizer) {
-        List<TokenizedSample> out = new ArrayList<>();
+    public record LanguageSample(TokenizedSample text, List<int[]> cells) {
+    }
+
+    /**
+     * The language stand-in's pretraining samples, one per training image (or per group of at most
+     * {@link #TURNS_PER_TEXT} question-answer pairs): the scene's grid, then the questions asked about that image
+     * in the training records, each followed by its answer, with the loss on the answers (what a chat model is
+     * tuned on). Text-only records stay as they are. Plain text, no chat template: the template is learned in
+     * stage 2 as the real model learned vicuna_v1.
+     */
+    public List<LanguageSample> languageSamples(LlamaTokenizer tokenizer) {
+        List<LanguageSample> out = new ArrayList<>();
         for (LanguageText text : languageText) {
             List<Integer> ids = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
             append(ids, labels, new int[] {tokenizer.bosId()}, false);
-            if (!text.description().isEmpty()) {
-                append(ids, labels, tokenizer.encode(text.description(), false), false);
+            if (text.scene() != null) {
+                append(ids, labels, new int[] {LlavaPreprocessor.IMAGE_TOKEN_INDEX}, false);
+                append(ids, labels, tokenizer.encode("\n", false), false);
             }
             for (String[] qa : text.turns()) {
                 append(ids, labels, tokenizer.encode(qa[0], false), false);
                 append(ids, labels, tokenizer.encode(qa[1], false), true);
                 append(ids, labels, new int[] {tokenizer.eosId()}, true);
             }
-            out.add(new TokenizedSample(ids.stream().mapToInt(Integer::intValue).toArray(),
-                    labels.stream().mapToInt(Integer::intValue).toArray()));
+            TokenizedSample sample = new TokenizedSample(ids.stream().mapToInt(Integer::intValue).toArray(),
+                    labels.stream().mapToInt(Integer::intValue).toArray());
+            out.add(new LanguageSample(sample, text.scene() == null ? null : cellWords(text.scene(), tokenizer)));
         }
         return out;
+    }
+
+    /** The grid side the cell tokens are laid out on: one per patch of the stand-in vision tower. */
+    static final int GRID = 3;
+
+    /** Per cell (patch order) the ids of its colour and shape words, as in {@link PatchLabels}. */
+    static List<int[]> cellWords(Scene scene, LlamaTokenizer tokenizer) {
+        PatchLabels labels = PatchLabels.of("", scene, GRID);
+        List<int[]> cells = new ArrayList<>();
+        for (int k = 0; k < labels.colour().length; k++) {
+            if (labels.colour()[k] == 0) {
+                cells.add(new int[0]);
+                continue;
+            }
+            String words = ShapeColor.values()[labels.colour()[k] - 1].word() + " "
+                    + Shape.values()[labels.shape()[k] - 1].word();
+            cells.add(tokenizer.encode(words, false));
+        }
+        return cells;
     }
 
     private static void append(List<Integer> ids, List<Integer> labels, int[] piece, boolean supervised) {
@@ -109,11 +149,11 @@ public final class DemoCorpus {
     /** Question-answer pairs per text, so that no text is much longer than a stage-2 sample. */
     static final int TURNS_PER_TEXT = 4;
 
-    /** One pretraining text: a scene description (empty for text-only records) and (question, answer) pairs. */
-    private record LanguageText(String description, List<String[]> turns) {
+    /** One pretraining text: the scene (null for text-only records) and (question, answer) pairs. */
+    private record LanguageText(Scene scene, List<String[]> turns) {
     }
 
-    /** The records' turns grouped by image, the image placeholder dropped, each group led by the description. */
+    /** The records' turns grouped by image, the image placeholder dropped, each group with its scene. */
     private static List<LanguageText> described(List<LlavaRecord> stage1, List<LlavaRecord> stage2,
                                                 Map<String, Scene> scenes) {
         Map<String, List<String[]>> byImage = new LinkedHashMap<>();
@@ -127,7 +167,7 @@ public final class DemoCorpus {
                             m.get(i + 1).value().strip()});
                 }
                 if (!r.hasImage()) {
-                    out.add(new LanguageText("", turns));
+                    out.add(new LanguageText(null, turns));
                 } else {
                     if (!scenes.containsKey(r.image())) {
                         throw new IllegalArgumentException("record '" + r.id() + "': no scene for image '"
@@ -138,9 +178,9 @@ public final class DemoCorpus {
             }
         }
         byImage.forEach((image, turns) -> {
-            String description = SceneLanguage.detailedDescription(scenes.get(image));
             for (int from = 0; from < turns.size(); from += TURNS_PER_TEXT) {
-                out.add(new LanguageText(description, turns.subList(from, Math.min(turns.size(), from + TURNS_PER_TEXT))));
+                out.add(new LanguageText(scenes.get(image),
+                        turns.subList(from, Math.min(turns.size(), from + TURNS_PER_TEXT))));
             }
         });
         return out;

@@ -41,8 +41,8 @@ public record DemoSettings(String name, int trainImages, int evalImages, StandIn
     public static DemoSettings full() {
         return new DemoSettings("full", 1500, 150,
                 new StandInVision.Settings(48, 16, 64, 256, 3, 4, 300, 32, 2e-3),
-                new StandInLanguageModel.Settings(64, 172, 2, 2, 500, 32, 3e-3, 512),
-                new Stage(150, 16, 2e-3),
+                new StandInLanguageModel.Settings(64, 172, 2, 2, 300, 16, 3e-3, 512),
+                new Stage(600, 16, 3e-3),
                 new Stage(1600, 8, 2e-3),
                 32);
     }
@@ -50,9 +50,9 @@ public record DemoSettings(String name, int trainImages, int evalImages, StandIn
     public static DemoSettings quick() {
         return new DemoSettings("quick", 300, 40,
                 new StandInVision.Settings(48, 16, 64, 256, 3, 4, 120, 32, 2e-3),
-                new StandInLanguageModel.Settings(64, 172, 2, 2, 150, 16, 3e-3, 512),
-                new Stage(40, 16, 2e-3),
-                new Stage(250, 8, 2e-3),
+                new StandInLanguageModel.Settings(64, 172, 2, 2, 100, 16, 3e-3, 512),
+                new Stage(150, 16, 3e-3),
+                new Stage(400, 8, 2e-3),
                 32);
     }
 }

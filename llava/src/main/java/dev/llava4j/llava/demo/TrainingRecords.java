@@ -25,14 +25,14 @@ final class TrainingRecords {
         List<LlavaRecord> out = new ArrayList<>();
 
         List<String> vqa = new ArrayList<>();
-        for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
+        for (Question q : vqaQuestions(scene, random)) {
             vqa.add(ShapeWorld.shortAnswerPrompt(q.text()));
             vqa.add(q.shortAnswer());
         }
         out.add(record(id + "-vqa", image, withImage(vqa)));
 
         List<String> sentences = new ArrayList<>();
-        for (Question q : distinctQuestions(scene, 1 + random.nextInt(2), random)) {
+        for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
             sentences.add(q.text());
             sentences.add(q.sentenceAnswer());
         }
@@ -64,6 +64,32 @@ final class TrainingRecords {
     static LlavaRecord textOnly(String id, Generator random) {
         String[] qa = pick(ShapeWorld.TEXT_ONLY, random);
         return record(id, null, List.of(qa[0], qa[1]));
+    }
+
+    /**
+     * The short-answer VQA turns of one image: every colour and shape question the scene has plus one or two
+     * count or position questions, in random order. LLaVA-1.5's VQA data likewise asks all questions of an
+     * image in one multi-turn conversation, and the lookup the answers need (which cell holds the circle?)
+     * gets more examples per step.
+     */
+    static List<Question> vqaQuestions(Scene scene, Generator random) {
+        List<Question> out = new ArrayList<>(SceneLanguage.questions(scene, QuestionKind.COLOR));
+        out.addAll(SceneLanguage.questions(scene, QuestionKind.SHAPE));
+        List<Question> others = new ArrayList<>(SceneLanguage.questions(scene, QuestionKind.COUNT));
+        others.addAll(SceneLanguage.questions(scene, QuestionKind.POSITION));
+        for (int i = 1 + random.nextInt(2); i > 0 && !others.isEmpty(); i--) {
+            out.add(others.remove(random.nextInt(others.size())));
+        }
+        shuffle(out, random);
+        return out;
+    }
+
+    /** Fisher-Yates with the world's generator (deterministic by seed). */
+    static <T> void shuffle(List<T> items, Generator random) {
+        for (int i = items.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            items.set(j, items.set(i, items.get(j)));
+        }
     }
 
     /**

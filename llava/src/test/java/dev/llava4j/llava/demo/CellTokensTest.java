@@ -1,0 +1,66 @@
+package dev.llava4j.llava.demo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.llava4j.llava.model.LlamaForCausalLM;
+import dev.llava4j.llava.tokenizer.LlamaTokenizer;
+import dev.llava4j.nn.Init;
+import dev.llava4j.tensor.Generator;
+import dev.llava4j.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The scene annotation the language stand-in is pretrained on: a grid of cell tokens in patch order. */
+class CellTokensTest {
+
+    private static final LlamaTokenizer TOKENIZER = tokenizer();
+
+    private static LlamaTokenizer tokenizer() {
+        try {
+            return DemoTokenizer.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Scene scene() {
+        // a red circle top left (cell 0), a blue star in the centre (cell 4), 48 px image, 16 px cells
+        return new Scene(48, List.of(
+                new SceneObject(Shape.CIRCLE, ShapeColor.RED, GridCell.values()[0], 8, 8, 10),
+                new SceneObject(Shape.STAR, ShapeColor.BLUE, GridCell.values()[4], 24, 24, 10)));
+    }
+
+    @Test
+    void cellWordsFollowThePatchOrderAndLeaveEmptyCellsEmpty() {
+        List<int[]> cells = DemoCorpus.cellWords(scene(), TOKENIZER);
+        assertEquals(9, cells.size());
+        assertArrayEquals(TOKENIZER.encode("red circle", false), cells.get(0));
+        assertArrayEquals(TOKENIZER.encode("blue star", false), cells.get(4));
+        for (int k : new int[] {1, 2, 3, 5, 6, 7, 8}) {
+            assertEquals(0, cells.get(k).length, "cell " + k);
+        }
+    }
+
+    @Test
+    void aCellTokenIsTheSumOfItsWordEmbeddings() {
+        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 1, 1e-3, 64);
+        LlamaForCausalLM lm = new LlamaForCausalLM(s.config(50), Init.normal(new Generator(3), 0.5));
+        List<int[]> grid = List.of(new int[] {4, 7}, new int[0], new int[] {9});
+        Tensor cells = StandInLanguageModel.cellTokens(lm, List.of(grid, grid));
+        assertArrayEquals(new int[] {2, 3, 16}, cells.shape());
+        float[] e = lm.embed(Tensor.ofLongs(new long[] {4, 7, 9}, 3)).toFloatArray();
+        float[] got = cells.toFloatArray();
+        for (int g = 0; g < 2; g++) {
+            for (int h = 0; h < 16; h++) {
+                assertEquals(e[h] + e[16 + h], got[g * 48 + h], 1e-6);
+                assertEquals(0f, got[g * 48 + 16 + h]);
+                assertEquals(e[32 + h], got[g * 48 + 32 + h], 1e-6);
+            }
+        }
+        assertNull(StandInLanguageModel.cellTokens(lm, List.of()));
+    }
+}
