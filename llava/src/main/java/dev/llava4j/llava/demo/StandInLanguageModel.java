@@ -150,7 +150,8 @@ public final class StandInLanguageModel {
     /**
      * Weight init std 1/sqrt(hidden) instead of LLaMA's 0.02: at width 64, 0.02 makes the attention logits start
      * near zero and content-based lookup (which cell holds the circle?) sits on a plateau for thousands of
-     * steps; at 1/sqrt(hidden) it is learned in a few hundred (measured on a PyTorch model of the same task).
+     * steps; at 1/sqrt(hidden) it is learned in a few hundred (measured on a PyTorch model of an abstracted version
+     * of the demo task, random vectors standing in for patch features).
      */
     static double initStd(int hidden) {
         return 1.0 / Math.sqrt(hidden);
