@@ -37,7 +37,7 @@ public final class DemoCorpus {
         this.stage1 = List.copyOf(stage1);
         this.stage2 = List.copyOf(stage2);
         this.eval = List.copyOf(eval);
-        this.languageText = described(stage1, stage2, scenes);
+        this.languageText = grouped(stage1, stage2, scenes);
     }
 
     /** One encoding per text, with names saying which text it is. */
@@ -154,8 +154,8 @@ public final class DemoCorpus {
     }
 
     /** The records' turns grouped by image, the image placeholder dropped, each group with its scene. */
-    private static List<LanguageText> described(List<LlavaRecord> stage1, List<LlavaRecord> stage2,
-                                                Map<String, Scene> scenes) {
+    private static List<LanguageText> grouped(List<LlavaRecord> stage1, List<LlavaRecord> stage2,
+                                              Map<String, Scene> scenes) {
         Map<String, List<String[]>> byImage = new LinkedHashMap<>();
         List<LanguageText> out = new ArrayList<>();
         for (List<LlavaRecord> list : List.of(stage1, stage2)) {

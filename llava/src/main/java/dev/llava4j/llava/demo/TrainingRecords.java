@@ -2,6 +2,7 @@ package dev.llava4j.llava.demo;
 
 import dev.llava4j.llava.data.LlavaPreprocessor;
 import dev.llava4j.llava.data.LlavaRecord;
+import dev.llava4j.llava.train.Permutations;
 import dev.llava4j.tensor.Generator;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,16 +81,11 @@ final class TrainingRecords {
         for (int i = 1 + random.nextInt(2); i > 0 && !others.isEmpty(); i--) {
             out.add(others.remove(random.nextInt(others.size())));
         }
-        shuffle(out, random);
-        return out;
-    }
-
-    /** Fisher-Yates with the world's generator (deterministic by seed). */
-    static <T> void shuffle(List<T> items, Generator random) {
-        for (int i = items.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            items.set(j, items.set(i, items.get(j)));
+        List<Question> shuffled = new ArrayList<>(out.size());
+        for (int i : Permutations.random(out.size(), random)) {
+            shuffled.add(out.get(i));
         }
+        return shuffled;
     }
 
     /**

@@ -3,13 +3,13 @@ package dev.llava4j.llava.train;
 import dev.llava4j.tensor.Generator;
 
 /** Random permutations (the role of {@code torch.randperm} in the samplers). */
-final class Permutations {
+public final class Permutations {
 
     private Permutations() {
     }
 
     /** A uniformly random permutation of {@code 0 .. n-1} (Fisher-Yates). */
-    static int[] random(int n, Generator random) {
+    public static int[] random(int n, Generator random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
