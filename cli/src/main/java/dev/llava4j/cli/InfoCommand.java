@@ -14,7 +14,7 @@ public final class InfoCommand implements Runnable {
 
     /** The SPI methods every backend implements; the reference path is used for those a backend does not list. */
     static final List<String> SPI_OPS = Arrays.stream(Backend.class.getDeclaredMethods())
-            .filter(m -> !List.of("name", "device", "priority", "nativeOps").contains(m.getName()))
+            .filter(m -> !List.of("name", "device", "priority", "nativeOps", "synchronize").contains(m.getName()))
             .map(java.lang.reflect.Method::getName).distinct().sorted().toList();
 
     @Override

@@ -55,6 +55,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void synchronize() {
+        CudaTensors.synchronize();
+    }
+
+    @Override
     public Set<String> nativeOps() {
         return NATIVE_OPS;
     }
@@ -531,8 +536,8 @@ public final class CudaBackend implements Backend {
         Layouts.Coalesced l = Layouts.coalesce(param.shape(), grad.strides(), contiguous);
         try (KernelArgs args = new KernelArgs()) {
             args.i64(param.numel()).dims(l.shape()).ptr(CudaStorage.address(param)).tensor(grad).strides(l.strides()[0])
-                    .ptr(CudaStorage.address(m)).ptr(CudaStorage.address(v)).f32(lr).f32(beta1).f32(beta2).f32(eps)
-                    .f32(weightDecay).f32(lr / bc1).f32(1 / Math.sqrt(bc2));
+                    .ptr(CudaStorage.address(m)).ptr(CudaStorage.address(v)).f32(1 - lr * weightDecay).f32(beta1)
+                    .f32(1 - beta1).f32(beta2).f32(1 - beta2).f32(eps).f32(lr / bc1).f32(Math.sqrt(bc2));
             ctx().launchElements("optim", "adamw", param.numel(), args);
         }
     }

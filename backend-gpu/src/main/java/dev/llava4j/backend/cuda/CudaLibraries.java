@@ -69,9 +69,11 @@ final class CudaLibraries {
     /** The toolkit's include folder (for cuda_bf16.h when NVRTC does not bring its own), if one is found. */
     static Optional<Path> toolkitInclude() {
         for (Path root : toolkitRoots()) {
-            Path inc = root.resolve("include");
-            if (Files.isRegularFile(inc.resolve("cuda_bf16.h"))) {
-                return Optional.of(inc);
+            for (String sub : List.of("include", "targets/x86_64-linux/include")) {
+                Path inc = root.resolve(sub);
+                if (Files.isRegularFile(inc.resolve("cuda_bf16.h"))) {
+                    return Optional.of(inc);
+                }
             }
         }
         return Optional.empty();

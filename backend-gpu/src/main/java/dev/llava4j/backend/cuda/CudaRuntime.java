@@ -117,11 +117,18 @@ public final class CudaRuntime {
         }
     }
 
-    /** Whether the dynamic linker can open the driver library at all. */
+    /**
+     * Whether the dynamic linker can open the driver library at all. LWJGL asks for "libcuda.so", which driver
+     * installs inside containers often lack (they mount libcuda.so.1 only), so the name that opened is handed to
+     * LWJGL unless one was configured.
+     */
     private static boolean driverLibraryLoadable() {
         for (String name : new String[]{"libcuda.so.1", "libcuda.so"}) {
             try (Arena arena = Arena.ofConfined()) {
                 java.lang.foreign.SymbolLookup.libraryLookup(name, arena);
+                if (org.lwjgl.system.Configuration.CUDA_LIBRARY_NAME.get() == null) {
+                    org.lwjgl.system.Configuration.CUDA_LIBRARY_NAME.set(name);
+                }
                 return true;
             } catch (IllegalArgumentException e) {
                 // not found under this name; try the next

@@ -87,7 +87,8 @@ final class KernelLoader {
             return Nvrtc.compile(name + ".cu", source, headers, target, cubin, options);
         } catch (CudaException e) {
             var include = CudaLibraries.toolkitInclude();
-            if (include.isEmpty() || !String.valueOf(e.getMessage()).contains("cannot open source file")) {
+            // NVRTC 13 words it "could not open source file", older ones "cannot open source file"
+            if (include.isEmpty() || !String.valueOf(e.getMessage()).contains("open source file")) {
                 throw e;
             }
             List<String> withInclude = new ArrayList<>(options);

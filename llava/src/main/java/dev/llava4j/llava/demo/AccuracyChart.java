@@ -1,5 +1,7 @@
 package dev.llava4j.llava.demo;
 
+import dev.llava4j.llava.train.PlotText;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -64,18 +66,24 @@ public final class AccuracyChart {
         int right = WIDTH - 20;
         int top = 60;
         int bottom = HEIGHT - 70;
+        boolean text = PlotText.available();
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, left, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        FontMetrics fm = g.getFontMetrics();
+        FontMetrics fm = null;
+        if (text) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            g.drawString(title, left, 30);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            fm = g.getFontMetrics();
+        }
         for (int t = 0; t <= 5; t++) { // y grid at 0, 0.2, ..., 1
             int y = bottom - (bottom - top) * t / 5;
             g.setColor(new Color(0xE0E0E0));
             g.drawLine(left, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            String label = String.format(Locale.ROOT, "%.1f", t / 5.0);
-            g.drawString(label, left - 8 - fm.stringWidth(label), y + fm.getAscent() / 2);
+            if (text) {
+                String label = String.format(Locale.ROOT, "%.1f", t / 5.0);
+                g.drawString(label, left - 8 - fm.stringWidth(label), y + fm.getAscent() / 2);
+            }
         }
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1.2f));
@@ -95,21 +103,27 @@ public final class AccuracyChart {
                 int x = (int) Math.round(x0 + si * barWidth);
                 g.setColor(SERIES_COLOURS[si]);
                 g.fillRect(x, bottom - h, (int) Math.max(1, barWidth - 2), h);
-                g.setColor(Color.BLACK);
-                String label = String.format(Locale.ROOT, "%.2f", v);
-                g.drawString(label, x + (int) (barWidth - 2 - fm.stringWidth(label)) / 2, bottom - h - 3);
+                if (text) {
+                    g.setColor(Color.BLACK);
+                    String label = String.format(Locale.ROOT, "%.2f", v);
+                    g.drawString(label, x + (int) (barWidth - 2 - fm.stringWidth(label)) / 2, bottom - h - 3);
+                }
             }
-            String name = groups.get(gi);
-            g.drawString(name, (int) (left + gi * groupWidth + (groupWidth - fm.stringWidth(name)) / 2),
-                    bottom + fm.getHeight() + 2);
+            if (text) {
+                String name = groups.get(gi);
+                g.drawString(name, (int) (left + gi * groupWidth + (groupWidth - fm.stringWidth(name)) / 2),
+                        bottom + fm.getHeight() + 2);
+            }
         }
         int lx = left;
         for (int si = 0; si < series.size(); si++) { // legend under the axis
             g.setColor(SERIES_COLOURS[si]);
             g.fillRect(lx, HEIGHT - 28, 14, 14);
-            g.setColor(Color.BLACK);
-            g.drawString(series.get(si).name(), lx + 20, HEIGHT - 16);
-            lx += 40 + fm.stringWidth(series.get(si).name());
+            if (text) {
+                g.setColor(Color.BLACK);
+                g.drawString(series.get(si).name(), lx + 20, HEIGHT - 16);
+            }
+            lx += 40 + (text ? fm.stringWidth(series.get(si).name()) : 60);
         }
     }
 }

@@ -95,7 +95,8 @@ public final class LossPlot {
             AxisTicks yTicks = AxisTicks.nice(minLoss, maxLoss, 6);
             Frame frame = new Frame(xTicks, yTicks);
 
-            drawGridAndAxes(g, frame);
+            boolean text = PlotText.available();
+            drawGridAndAxes(g, frame, text);
             g.setStroke(new BasicStroke(points.size() > 500 ? 1f : 1.5f));
             g.setColor(points.size() >= SMOOTH_FROM ? RAW : SMOOTH);
             g.draw(curve(points, frame));
@@ -103,9 +104,13 @@ public final class LossPlot {
                 g.setColor(SMOOTH);
                 g.setStroke(new BasicStroke(2.2f));
                 g.draw(curve(smoothed(points), frame));
-                drawLegend(g);
+                if (text) {
+                    drawLegend(g);
+                }
             }
-            drawTitle(g, title, points);
+            if (text) {
+                drawTitle(g, title, points);
+            }
         } finally {
             g.dispose();
         }
@@ -123,10 +128,11 @@ public final class LossPlot {
         }
     }
 
-    private static void drawGridAndAxes(Graphics2D g, Frame f) {
-        Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-        g.setFont(tickFont);
-        FontMetrics fm = g.getFontMetrics();
+    private static void drawGridAndAxes(Graphics2D g, Frame f, boolean text) {
+        if (text) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        }
+        FontMetrics fm = text ? g.getFontMetrics() : null;
         int bottom = HEIGHT - BOTTOM;
         int right = WIDTH - RIGHT;
         for (double t : f.y().ticks()) {
@@ -135,8 +141,10 @@ public final class LossPlot {
             g.drawLine(LEFT, y, right, y);
             g.setColor(Color.DARK_GRAY);
             g.drawLine(LEFT - 5, y, LEFT, y);
-            String label = f.y().label(t);
-            g.drawString(label, LEFT - 8 - fm.stringWidth(label), y + fm.getAscent() / 2 - 1);
+            if (text) {
+                String label = f.y().label(t);
+                g.drawString(label, LEFT - 8 - fm.stringWidth(label), y + fm.getAscent() / 2 - 1);
+            }
         }
         for (double t : f.x().ticks()) {
             int x = (int) Math.round(f.px(t));
@@ -144,14 +152,18 @@ public final class LossPlot {
             g.drawLine(x, TOP, x, bottom);
             g.setColor(Color.DARK_GRAY);
             g.drawLine(x, bottom, x, bottom + 5);
-            String label = f.x().label(t);
-            g.drawString(label, x - fm.stringWidth(label) / 2, bottom + 8 + fm.getAscent());
+            if (text) {
+                String label = f.x().label(t);
+                g.drawString(label, x - fm.stringWidth(label) / 2, bottom + 8 + fm.getAscent());
+            }
         }
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1.2f));
         g.drawLine(LEFT, TOP, LEFT, bottom);
         g.drawLine(LEFT, bottom, right, bottom);
-
+        if (!text) {
+            return;
+        }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         FontMetrics lm = g.getFontMetrics();
         String xLabel = "optimizer step";

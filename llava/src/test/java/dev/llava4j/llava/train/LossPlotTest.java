@@ -52,6 +52,43 @@ class LossPlotTest {
     }
 
     @Test
+    void withoutTextTheCurveIsStillDrawnAndTheTitleAreaStaysBlank() throws IOException {
+        List<double[]> points = List.of(new double[] {1, 3.0}, new double[] {2, 2.0}, new double[] {3, 1.5});
+        String before = System.getProperty(PlotText.PROPERTY);
+        System.setProperty(PlotText.PROPERTY, "false");  // as on a machine whose Java2D has no font
+        try {
+            LossPlot.write(dir.resolve("plain.png"), points, "a title");
+        } finally {
+            if (before == null) {
+                System.clearProperty(PlotText.PROPERTY);
+            } else {
+                System.setProperty(PlotText.PROPERTY, before);
+            }
+        }
+        BufferedImage plain = ImageIO.read(dir.resolve("plain.png").toFile());
+        assertEquals(LossPlot.WIDTH, plain.getWidth());
+        assertTrue(darkPixels(plain, 0, 0, LossPlot.WIDTH, 40) == 0, "title band blank without text");
+        assertTrue(darkPixels(plain, 80, 50, LossPlot.WIDTH - 110, LossPlot.HEIGHT - 110) > 0, "curve and axes drawn");
+        if (PlotText.available()) {  // with fonts the same plot has its title
+            LossPlot.write(dir.resolve("titled.png"), points, "a title");
+            assertTrue(darkPixels(ImageIO.read(dir.resolve("titled.png").toFile()), 0, 0, LossPlot.WIDTH, 40) > 0);
+        }
+    }
+
+    private static int darkPixels(BufferedImage image, int x0, int y0, int w, int h) {
+        int n = 0;
+        for (int y = y0; y < y0 + h; y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                int rgb = image.getRGB(x, y);
+                if (((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff) < 3 * 160) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void rejectsNothingToPlot() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LossPlot.write(dir.resolve("x.png"), List.<double[]>of(new double[] {1, Double.NaN})));

@@ -43,6 +43,13 @@ public interface Backend {
         return HostStorage.allocate(bytes);
     }
 
+    /**
+     * Waits until every operation this thread issued has finished. Host backends compute synchronously (nothing to
+     * do); a GPU backend launches asynchronously, so timing an op needs this after it.
+     */
+    default void synchronize() {
+    }
+
     /** out = op(x); x has out's shape. */
     void unary(UnaryOp op, Tensor x, Tensor out);
 

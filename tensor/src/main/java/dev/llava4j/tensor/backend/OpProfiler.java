@@ -46,6 +46,7 @@ public final class OpProfiler {
             try {
                 return invoke(target, method, args);
             } finally {
+                target.synchronize();  // a GPU op is only launched when the call returns
                 record(method.getName(), args, System.nanoTime() - t0);
             }
         };
