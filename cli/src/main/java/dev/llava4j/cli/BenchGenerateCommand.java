@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./llava4j bench generate}: load time, image encoding, prefill and decode speed, peak RSS of one greedy
- * generation (EOS ignored so that exactly --max-new-tokens are produced).
+ * generation (EOS ignored so that exactly --max-new-tokens are produced), after --warmup untimed text-only
+ * generations: the Vector API kernels run 5-20x slower until C2 has compiled them (one attention call over a 600-token
+ * KV cache took 7 ms cold and 1 ms warm), and the PyTorch peer (torch_llava.py) warms up too.
  */
 @Command(name = "generate", description = "Time load, image encoding, prefill and decode of one generation.")
 public final class BenchGenerateCommand implements Callable<Integer> {
@@ -46,6 +48,10 @@ public final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "Untimed text-only generations of --max-new-tokens tokens before the timed one (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--json", description = "One JSON line.")
     boolean json;
 
@@ -54,31 +60,38 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        if (warmup < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--warmup must be >= 0, got " + warmup);
+        }
         Device device = deviceOption.resolve();
         long t0 = System.nanoTime();
         try (LlavaModel model = modelOptions.load(); GradMode.Guard ng = GradMode.noGrad()) {
             model.to(device); // part of load_ms: the copy to device memory
             long loadNs = System.nanoTime() - t0;
             RgbImage img = ImageLoader.load(image);
+            GenerationOptions opts = GenerationOptions.greedy(maxNewTokens).withStopAtEos(false);
+            TextGenerator generator = new TextGenerator(model.module(), model.tokenizer());
+            long[] warmIds = model.tokenize(model.prompt(prompt, false));
+            for (int w = 0; w < warmup; w++) {
+                generator.generate(new long[][]{warmIds}, null, opts, TokenListener.NONE);
+            }
             long t1 = System.nanoTime();
             Tensor features = model.imageFeatures(List.of(img));
             features.getDouble(0, 0, 0); // device kernels run asynchronously: reading one value waits for them
             long encodeNs = System.nanoTime() - t1;
             long[] ids = model.tokenize(model.prompt(prompt, true));
-            GenerationOptions opts = GenerationOptions.greedy(maxNewTokens).withStopAtEos(false);
-            GenerationResult r = new TextGenerator(model.module(), model.tokenizer())
-                    .generate(new long[][]{ids}, features, opts, TokenListener.NONE).get(0);
+            GenerationResult r = generator.generate(new long[][]{ids}, features, opts, TokenListener.NONE).get(0);
             int decoded = Math.max(r.ids().length - 1, 1);
             double prefillMs = r.prefillNanos() / 1e6;
             double decodeMsPerToken = r.decodeNanos() / 1e6 / decoded;
             long weightBytes = checkpointBytes(modelOptions.model);
-            long llmBytes = model.module().languageModel().stateDict().values().stream()
-                    .mapToLong(t -> (long) t.numel() * t.dtype().byteSize()).sum();
+            long llmBytes = weightBytesReadPerToken(model.module().languageModel().stateDict());
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("engine", "llava4j");
             line.put("bench", "generate");
             line.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
             line.put("threads", Parallel.threads());
+            line.put("warmup", warmup);
             line.put("model", modelOptions.model.toString());
             line.put("load_ms", round(loadNs / 1e6));
             line.put("image_encode_ms", round(encodeNs / 1e6));
@@ -94,6 +107,23 @@ public final class BenchGenerateCommand implements Callable<Integer> {
             System.out.println(json ? JsonText.write(line) : line.toString());
         }
         return 0;
+    }
+
+    /**
+     * The language model's weight bytes one decode step reads: all of them except the embedding table, of which a
+     * step reads one row, unless the head is tied to it (no separate lm_head.weight).
+     */
+    static long weightBytesReadPerToken(Map<String, Tensor> state) {
+        long total = 0;
+        long embedding = 0;
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            long bytes = (long) e.getValue().numel() * e.getValue().dtype().byteSize();
+            total += bytes;
+            if (e.getKey().endsWith("embed_tokens.weight")) {
+                embedding += bytes;
+            }
+        }
+        return state.containsKey("lm_head.weight") ? total - embedding : total;
     }
 
     private static double round(double v) {

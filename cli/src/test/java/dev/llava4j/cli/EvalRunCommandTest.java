@@ -2,9 +2,6 @@ package dev.llava4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llava4j.llava.model.RandomCheckpoint;
-import dev.llava4j.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,17 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code eval run} through picocli on a tiny random checkpoint (llava-hf layout, bundled LLaMA tokenizer). */
 class EvalRunCommandTest {
 
-    private static final String TINY_CONFIG = """
-            {"architectures": ["LlavaForConditionalGeneration"], "ignore_index": -100, "image_token_index": 32000,
-             "model_type": "llava", "pad_token_id": 32001, "projector_hidden_act": "gelu",
-             "text_config": {"hidden_size": 16, "intermediate_size": 32, "max_position_embeddings": 256,
-               "model_type": "llama", "num_attention_heads": 2, "num_hidden_layers": 1, "num_key_value_heads": 2,
-               "rms_norm_eps": 1e-05, "vocab_size": 32064},
-             "vision_config": {"hidden_size": 8, "image_size": 28, "intermediate_size": 16, "model_type": "clip_vision_model",
-               "num_attention_heads": 2, "num_hidden_layers": 2, "patch_size": 14, "projection_dim": 8},
-             "vision_feature_layer": -2, "vision_feature_select_strategy": "default"}
-            """;
-
     @TempDir
     Path tmp;
 
@@ -52,12 +38,7 @@ class EvalRunCommandTest {
     }
 
     private Path tinyModel() throws IOException {
-        Path tokenizer = BundledTokenizer.extract();
-        // the bundled tokenizer is plain LLaMA; llava-hf checkpoints add <image> and <pad>
-        Files.writeString(tokenizer.resolve("added_tokens.json"), "{\"<image>\": 32000, \"<pad>\": 32001}");
-        Path dir = tmp.resolve("tiny-llava");
-        RandomCheckpoint.write((ObjectNode) new ObjectMapper().readTree(TINY_CONFIG), DType.F32, dir, 7, tokenizer);
-        return dir;
+        return TinyCheckpoint.write(tmp.resolve("tiny-llava"));
     }
 
     private Path questions() throws IOException {

@@ -1,0 +1,71 @@
+package dev.llava4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchGenerateCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void warmsUpThenReportsTheTimedGeneration() throws Exception {
+        Path model = TinyCheckpoint.write(tmp.resolve("tiny"));
+        Path image = tmp.resolve("red.png");
+        BufferedImage img = new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 4, 0xff0000);
+        ImageIO.write(img, "png", image.toFile());
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new BenchCommand()).execute("generate", "--model", model.toString(), "--image",
+                    image.toString(), "--max-new-tokens", "5", "--warmup", "2", "--json");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, exit);
+        String out = captured.toString(StandardCharsets.UTF_8).strip();
+        JsonNode line = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+        assertEquals("generate", line.get("bench").asText());
+        assertEquals(2, line.get("warmup").asInt());
+        assertEquals(5, line.get("new_tokens").asInt());
+        assertTrue(line.get("prefill_tokens").asInt() > 4, out);  // the image expands to 4 patch positions
+        assertTrue(line.get("decode_tokens_per_s").asDouble() > 0, out);
+    }
+
+    @Test
+    void aDecodeStepReadsOneEmbeddingRowUnlessTheHeadIsTied() {
+        Map<String, Tensor> untied = new LinkedHashMap<>();
+        untied.put("model.embed_tokens.weight", Tensor.zeros(DType.BF16, 100, 8));   // 1600 bytes
+        untied.put("model.layers.0.mlp.up_proj.weight", Tensor.zeros(DType.F32, 8, 8)); // 256 bytes
+        untied.put("lm_head.weight", Tensor.zeros(DType.BF16, 100, 8));              // 1600 bytes
+        assertEquals(256 + 1600, BenchGenerateCommand.weightBytesReadPerToken(untied));
+        untied.remove("lm_head.weight");  // tied: the embedding table is the head and is read every step
+        assertEquals(1600 + 256, BenchGenerateCommand.weightBytesReadPerToken(untied));
+    }
+
+    @Test
+    void rejectsANegativeWarmup() {
+        int exit = new CommandLine(new BenchCommand()).execute("generate", "--model", "m", "--image", "x.png",
+                "--warmup", "-1");
+        assertEquals(2, exit);
+    }
+}
