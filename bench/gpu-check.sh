@@ -9,7 +9,7 @@
 #   5. llava-train   two stage-2 training steps on --device cuda vs the same steps on the CPU (loss, grad norm)
 #   6. gemm          BF16 8192^3 TFLOP/s: llava4j (cuBLAS via the backend) vs torch.matmul, same run
 #   7. train step    LLaMA 1024x8 train step, batch 4 x 512: llava4j (F32, bench train-step) vs PyTorch eager (BF16 autocast);
-#                    again with TF32 GEMMs and the per-op profile
+#                    again with TF32 GEMMs and the per-op profile, and with BF16 parameters (F32 master weights)
 #   8. decode        tokens/s of a random LLaVA-1.5-7B (BF16): llava4j bench generate vs transformers generate (LLM only)
 # Step 8's Java side writes a 14 GB random checkpoint under $GPU_CHECK_OUT once (reused by later runs) and is
 # skipped, not failed, when less than 3 minutes of the budget are left.
@@ -310,6 +310,14 @@ if run_step train-java-tf32 90 "${TF32[@]}" --reps 5; then
     record train-tf32 INFO "llava4j ${TF32_STEP:-?} ms/step with TF32 GEMMs = $(ratio "${TORCH_STEP:-0}" "${TF32_STEP:-1}") of PyTorch's speed; per-op profile in $OUT/train-java-profile.log"
 else
     record train-tf32 FAIL "see $OUT/train-java-tf32.log"; tail_log train-java-tf32
+fi
+# BF16 parameters (tensor-core GEMMs) with F32 master weights and moments in AdamW: the closest to PyTorch's autocast
+if run_step train-java-bf16 90 "${CLI[@]}" bench train-step --device cuda --dtype bf16 --config "$OUT/train-step-config.json" \
+        --batch 4 --text-tokens 508 --warmup 2 --reps 5 --json; then
+    BF16_STEP="$(json_field "$OUT/train-java-bf16.log" ms_per_step)"
+    record train-bf16 INFO "llava4j ${BF16_STEP:-?} ms/step with BF16 parameters = $(ratio "${TORCH_STEP:-0}" "${BF16_STEP:-1}") of PyTorch's speed"
+else
+    record train-bf16 FAIL "see $OUT/train-java-bf16.log"; tail_log train-java-bf16
 fi
 
 # ------------------------------------------------------------------------------------------------ 8. decode

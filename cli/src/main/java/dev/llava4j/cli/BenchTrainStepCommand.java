@@ -10,10 +10,11 @@ import dev.llava4j.nn.Init;
 import dev.llava4j.nn.optim.AdamW;
 import dev.llava4j.nn.optim.Optimizer;
 import dev.llava4j.nn.optim.ParamGroup;
+import dev.llava4j.tensor.DType;
+import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.Tensor;
 import dev.llava4j.tensor.TensorScope;
-import dev.llava4j.tensor.Device;
 import dev.llava4j.tensor.backend.Backends;
 import dev.llava4j.tensor.backend.OpProfiler;
 import picocli.CommandLine.Command;
@@ -53,6 +54,10 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Print the time spent per backend operation over the timed steps (stderr)."
             + " On cuda the kernels are asynchronous, so this shows launch time, not kernel time.")
     boolean profile;
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|bf16",
+            description = "Parameter dtype: bf16 computes in BF16 with F32 master weights and moments in the optimizer (default ${DEFAULT-VALUE}).")
+    String dtype;
+
     @Mixin
     DeviceOption deviceOption;
 
@@ -61,10 +66,14 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        DType paramDtype = ModelOptions.parseDtype(dtype);
         Device device = deviceOption.resolve();
         LlavaConfig cfg = LlavaConfig.fromJson(new ObjectMapper().readTree(config.toFile()), config.toString(), null);
         Generator g = new Generator(seed);
         LlavaForConditionalGeneration model = new LlavaForConditionalGeneration(cfg, Init.normal(g, 0.02));
+        if (paramDtype != null && paramDtype != DType.F32) {
+            model.to(paramDtype); // the optimizer keeps F32 master copies of these
+        }
         model.to(device); // initialised on the host (one generator stream on every device), then moved
         Optimizer opt = new AdamW(List.of(ParamGroup.of(model, 1e-4, 0.0)));
         int vocab = cfg.text().vocabSize();
@@ -122,7 +131,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("engine", "llava4j");
         line.put("bench", "train-step");
-        line.put("dtype", "f32");
+        line.put("dtype", paramDtype.name().toLowerCase(java.util.Locale.ROOT));
         line.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
         line.put("threads", Parallel.threads());
         line.put("reps", reps);
