@@ -103,7 +103,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             double loss;
             try (TensorScope scope = TensorScope.open()) {
-                opt.zeroGrad();
+                opt.clearGrads(); // zero_grad(set_to_none=True), as the PyTorch peer
                 MergedBatch mb = MergedBatch.build(model.languageModel(), ids, labels, model.imageFeatures(pixels),
                         cfg.imageTokenIndex(), cfg.ignoreIndex(), MergedBatch.Padding.RIGHT);
                 Tensor l = CausalLmLoss.of(model.logits(mb), mb.labelTensor(), cfg.ignoreIndex());

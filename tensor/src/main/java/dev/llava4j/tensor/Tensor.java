@@ -760,6 +760,19 @@ public final class Tensor {
         this.grad = g;
     }
 
+    /**
+     * Frees the gradient's memory now and forgets it, as PyTorch's {@code zero_grad(set_to_none=True)}: the next
+     * backward writes a fresh gradient instead of adding into a zero-filled one (no fill, a copy instead of an add),
+     * and the memory goes back to its pool at once instead of when the collector runs. A gradient tensor obtained
+     * earlier with {@link #grad()} must not be used afterwards.
+     */
+    public void releaseGrad() {
+        if (grad != null) {
+            grad.release();
+            grad = null;
+        }
+    }
+
     public void zeroGrad() {
         if (grad != null) {
             try (GradMode.Guard g = GradMode.noGrad()) {

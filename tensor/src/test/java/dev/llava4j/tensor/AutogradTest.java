@@ -24,6 +24,21 @@ class AutogradTest {
     }
 
     @Test
+    void releasedGradientIsFreedAndTheNextBackwardStartsFresh() {
+        Tensor w = Tensor.of(new float[]{1, 2, 3}, 3).requiresGrad(true);
+        w.mul(w).sum().backward();
+        Tensor first = w.grad();
+        w.releaseGrad();
+        assertNull(w.grad());
+        assertTrue(first.isReleased());
+        w.mul(3.0).sum().backward();
+        assertArrayEquals(new float[]{3, 3, 3}, w.grad().toFloatArray());
+        w.releaseGrad();
+        w.releaseGrad();  // nothing left to free: no error
+        assertNull(w.grad());
+    }
+
+    @Test
     void broadcastGradientsSumBackToInputShape() {
         Tensor b = Tensor.of(new float[]{1, 2}, 2).requiresGrad(true);
         Tensor x = Tensor.ones(3, 2);

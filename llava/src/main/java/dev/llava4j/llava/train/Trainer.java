@@ -174,7 +174,7 @@ public final class Trainer {
                 schedule.apply(optimizer, step);
                 double lr = groups.get(0).lr();
                 optimizer.step();
-                optimizer.zeroGrad();
+                optimizer.clearGrads(); // set_to_none, as the HF Trainer does: no zero fill, no add into zeros
                 step++;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 metrics.log(step, stepLoss, lr, gradNorm, tokens / seconds);

@@ -18,7 +18,10 @@ public interface Optimizer {
     /** Zeroes every gradient in place (keeps the buffers, so memory stays flat; like {@code zero_grad(set_to_none=False)}). */
     void zeroGrad();
 
-    /** Drops every gradient ({@code zero_grad(set_to_none=True)}): parameters untouched by the next backward are skipped. */
+    /**
+     * Frees every gradient ({@code zero_grad(set_to_none=True)}): the next backward writes fresh ones (cheaper than
+     * zero-filling and adding) and parameters it does not reach are skipped by the next step.
+     */
     void clearGrads();
 
     List<ParamGroup> groups();

@@ -118,7 +118,7 @@ abstract class OptimizerBase implements Optimizer {
     @Override
     public void clearGrads() {
         for (Parameter p : byName.values()) {
-            p.value().setGrad(null);
+            p.value().releaseGrad();
         }
     }
 
