@@ -58,7 +58,12 @@ class ParamGroupsTest {
         opt.zeroGrad();
         assertArrayEquals(new float[]{0, 0, 0}, ps.get("a").grad().toFloatArray());
         assertTrue(buffer == ps.get("a").grad(), "zeroGrad keeps the gradient buffer");
+        opt.step();  // a zero gradient is still a step: the moments decay and the count advances
+        assertEquals(2, opt.stepCount("a"));
         opt.clearGrads();
         assertNull(ps.get("a").grad());
+        assertTrue(buffer.isReleased(), "clearGrads frees the gradient's memory");
+        opt.step();  // set_to_none, as PyTorch: no gradient, no step
+        assertEquals(2, opt.stepCount("a"));
     }
 }
