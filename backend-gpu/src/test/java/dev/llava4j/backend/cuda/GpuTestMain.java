@@ -72,7 +72,7 @@ public final class GpuTestMain {
 
         private static String name(TestIdentifier test) {
             String id = test.getUniqueId();
-            // "[engine:junit-jupiter]/[class:a.b.C]/[method:m()]" -> "C m() [display name]"
+            // the simple class name from "[engine:junit-jupiter]/[class:a.b.C]/[method:m()]", then the display name
             String cls = id.replaceAll(".*\\[class:([^\\]]*)\\].*", "$1");
             cls = cls.substring(cls.lastIndexOf('.') + 1);
             return cls + " " + test.getDisplayName();
