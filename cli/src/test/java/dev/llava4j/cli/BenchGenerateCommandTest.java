@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,9 +25,8 @@ class BenchGenerateCommandTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void warmsUpThenReportsTheTimedGeneration() throws Exception {
-        Path model = TinyCheckpoint.write(tmp.resolve("tiny"));
+    /** Runs {@code bench generate --json} on model and returns its JSON line (asserting exit code 0). */
+    private JsonNode benchGenerate(Path model, String... extra) throws Exception {
         Path image = tmp.resolve("red.png");
         BufferedImage img = new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB);
         img.setRGB(3, 4, 0xff0000);
@@ -36,19 +36,34 @@ class BenchGenerateCommandTest {
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new BenchCommand()).execute("generate", "--model", model.toString(), "--image",
-                    image.toString(), "--max-new-tokens", "5", "--warmup", "2", "--json");
+            String[] args = {"generate", "--model", model.toString(), "--image", image.toString(), "--json"};
+            String[] all = java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(extra)).toArray(String[]::new);
+            exit = new CommandLine(new BenchCommand()).execute(all);
         } finally {
             System.setOut(saved);
         }
-        assertEquals(0, exit);
         String out = captured.toString(StandardCharsets.UTF_8).strip();
-        JsonNode line = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+        assertEquals(0, exit, out);
+        return new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    @Test
+    void warmsUpThenReportsTheTimedGeneration() throws Exception {
+        JsonNode line = benchGenerate(TinyCheckpoint.write(tmp.resolve("tiny")), "--max-new-tokens", "5", "--warmup", "2");
+        String out = line.toString();
         assertEquals("generate", line.get("bench").asText());
         assertEquals(2, line.get("warmup").asInt());
         assertEquals(5, line.get("new_tokens").asInt());
         assertTrue(line.get("prefill_tokens").asInt() > 4, out);  // the image expands to 4 patch positions
         assertTrue(line.get("decode_tokens_per_s").asDouble() > 0, out);
+    }
+
+    @Test
+    void aRandomCheckpointWithASmallVocabularyGetsATokenizerThatFitsIt() throws Exception {
+        // 512 ids, the last the image token: the 32000-piece LLaMA tokenizer is cut to its first 511 pieces
+        JsonNode line = benchGenerate(TinyCheckpoint.writeWithVocabulary(tmp.resolve("small"), 512),
+                "--max-new-tokens", "3", "--warmup", "0");
+        assertEquals(3, line.get("new_tokens").asInt());
     }
 
     @Test

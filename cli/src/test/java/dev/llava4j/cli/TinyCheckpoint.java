@@ -33,4 +33,17 @@ final class TinyCheckpoint {
         RandomCheckpoint.write((ObjectNode) new ObjectMapper().readTree(CONFIG), DType.F32, dir, 7, tokenizer);
         return dir;
     }
+
+    /**
+     * The same model with a vocabulary of {@code vocabSize} ids, the last one the image token and no pad token (as
+     * bench/bench-config.json), from the plain LLaMA tokenizer.
+     */
+    static Path writeWithVocabulary(Path dir, int vocabSize) throws IOException {
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(CONFIG);
+        config.put("image_token_index", vocabSize - 1);
+        config.remove("pad_token_id");
+        ((ObjectNode) config.get("text_config")).put("vocab_size", vocabSize);
+        RandomCheckpoint.write(config, DType.F32, dir, 7, BundledTokenizer.extract());
+        return dir;
+    }
 }

@@ -130,14 +130,42 @@ public final class RandomCheckpoint {
         om.writer().with(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("config.json").toFile(), configJson);
         writePreprocessorConfig(out.resolve("preprocessor_config.json"), config.vision().imageSize());
         if (tokenizerDir != null) {
-            for (String f : List.of("tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
+            for (String f : List.of("tokenizer_config.json", "special_tokens_map.json")) {
                 if (Files.isRegularFile(tokenizerDir.resolve(f))) {
                     Files.copy(tokenizerDir.resolve(f), out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            writeTokenizerModel(tokenizerDir, out, config);
             // llava-hf's two added tokens, so that "<image>" in a prompt becomes the image token
             dev.llava4j.llava.tokenizer.AddedTokensJson.write(tokenizerDir, out,
                     Map.of("<image>", config.imageTokenIndex(), "<pad>", config.padTokenId()));
+        }
+    }
+
+    /**
+     * The tokenizer's pieces must fit below the config's image and pad ids (and its vocabulary): a smaller vocabulary
+     * than the tokenizer's gets a tokenizer.model cut to its first pieces, and tokenizer.json is then left out (the
+     * loader reads tokenizer.model). Otherwise both files are copied.
+     */
+    private static void writeTokenizerModel(Path tokenizerDir, Path out, LlavaConfig config) throws IOException {
+        Path model = tokenizerDir.resolve("tokenizer.model");
+        int limit = config.text().vocabSize();
+        for (int id : new int[]{config.imageTokenIndex(), config.padTokenId()}) {
+            if (id >= 0) {
+                limit = Math.min(limit, id);
+            }
+        }
+        if (Files.isRegularFile(model)) {
+            byte[] bytes = Files.readAllBytes(model);
+            byte[] kept = dev.llava4j.llava.tokenizer.SentencePieceTrim.firstPieces(bytes, limit);
+            Files.write(out.resolve("tokenizer.model"), kept);
+            if (kept.length != bytes.length) {
+                return;
+            }
+        }
+        if (Files.isRegularFile(tokenizerDir.resolve("tokenizer.json"))) {
+            Files.copy(tokenizerDir.resolve("tokenizer.json"), out.resolve("tokenizer.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
