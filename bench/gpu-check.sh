@@ -133,7 +133,7 @@ JAVA_TEST=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.v
            -Dorg.lwjgl.system.SharedLibraryExtractPath="$OUT/lwjgl" -cp "$TEST_CP")
 # every test of the module (kernel compile check with nvcc, NVRTC, allocator, parity of every SPI op vs the CPU)
 if run_step gpu-tests 180 "${JAVA_TEST[@]}" dev.llava4j.backend.cuda.GpuTestMain; then
-    summary="$(grep '^tests=' "$OUT/gpu-tests.log" | tail -n 1 || true)"
+    summary="$(grep '^tests=' "$OUT/gpu-tests.log" | tail -n 1)"
     parity_skips="$(grep -c '^SKIP CudaParityTest' "$OUT/gpu-tests.log" || true)"
     if [[ -n "$summary" && "$parity_skips" == 0 ]]; then
         record gpu-tests PASS "$summary"
@@ -176,8 +176,8 @@ if run_step llava-tiny-forward 60 "${CLI[@]}" forward --device cuda --model "$TI
         --input-ids "$TINY_IDS" --out "$OUT/llava-tiny-forward.safetensors" \
     && run_step llava-tiny-generate 60 "${CLI[@]}" generate --device cuda --model "$TINY" --image "$TINY/image.png" \
         --input-ids "$TINY_IDS" --max-new-tokens 8 --json; then
-    diff_logits="$(safetensors_diff "$OUT/llava-tiny-forward.safetensors" logits "$TINY/expected.safetensors" out.logits || true)"
-    ids="$(grep -o '"ids":\[[0-9,]*\]' "$OUT/llava-tiny-generate.log" | awk 'NR == 1' | cut -d: -f2 || true)"
+    diff_logits="$(safetensors_diff "$OUT/llava-tiny-forward.safetensors" logits "$TINY/expected.safetensors" out.logits)"
+    ids="$(grep -o '"ids":\[[0-9,]*\]' "$OUT/llava-tiny-generate.log" | awk 'NR == 1' | cut -d: -f2)"
     # 1e-3: the fixture's 1e-4 CPU tolerance with room for TF32/reordered GPU reductions
     if [[ "$ids" == "$TINY_NEW" ]] && "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff_logits" 2>/dev/null; then
         record llava-tiny PASS "logits max|diff| $diff_logits vs transformers; greedy ids $ids"

@@ -71,7 +71,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
         LlavaConfig cfg = LlavaConfig.fromJson(new ObjectMapper().readTree(config.toFile()), config.toString(), null);
         Generator g = new Generator(seed);
         LlavaForConditionalGeneration model = new LlavaForConditionalGeneration(cfg, Init.normal(g, 0.02));
-        if (paramDtype != null && paramDtype != DType.F32) {
+        if (paramDtype != DType.F32) {
             model.to(paramDtype); // the optimizer keeps F32 master copies of these
         }
         model.to(device); // initialised on the host (one generator stream on every device), then moved
