@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./llava4j demo}: LLaVA's recipe in miniature. Generates the shapes world, builds the demo tokenizer,
@@ -87,6 +89,11 @@ public final class DemoPipeline {
         }
         Map<String, Double> timings = new LinkedHashMap<>();
         Generator seeds = new Generator(o.seed());
+        long visionSeed = seeds.nextLong();
+        long languageSeed = seeds.nextLong();
+        long stageSeed = seeds.nextLong();
+        long textScenesSeed = seeds.nextLong();
+        long textSeed = seeds.nextLong();
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("train.log")), true,
                 StandardCharsets.UTF_8)) {
             Clock clock = new Clock();
@@ -103,7 +110,12 @@ public final class DemoPipeline {
             Map<String, Scene> trainScenes = new LinkedHashMap<>();
             scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_TRAIN))
                     .forEach(e -> trainScenes.put(e.image(), e.scene()));
-            DemoCorpus corpus = new DemoCorpus(stage1, stage2, items, trainScenes);
+            Set<String> heldOutLayouts = scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_EVAL))
+                    .map(e -> e.scene().layoutKey()).collect(Collectors.toSet());
+            List<Scene> textScenes = ShapeWorld.textScenes(s.textScenes(), textScenesSeed, s.imageSize(),
+                    heldOutLayouts);
+            DemoCorpus corpus = new DemoCorpus(stage1, stage2, items, trainScenes, textScenes,
+                    new Generator(textSeed));
             LlamaTokenizer llama = DemoTokenizer.load();
             DemoCorpus.Encoded llamaIds = corpus.encode(llama);
             DemoVocabulary vocabulary = DemoVocabulary.build(llama, llamaIds.ids());
@@ -118,21 +130,20 @@ public final class DemoPipeline {
             StandInVision.Result vision = StandInVision.train(vs, world.imageFolder(),
                     PatchLabels.of(scenes, ShapeWorld.SPLIT_TRAIN, vs.grid()),
                     PatchLabels.of(scenes, ShapeWorld.SPLIT_EVAL, vs.grid()),
-                    out.resolve("stand-ins/vision"), seeds.nextLong(), log);
+                    out.resolve("stand-ins/vision"), visionSeed, log);
             progress(console, "[demo %s] vision stand-in (for CLIP ViT-L/14): %,d parameters, held-out patch accuracy "
                     + "%.3f, %.1f s%n", s.name(), vision.parameters(), vision.patchAccuracy(), vision.seconds());
             timings.put("vision_stand_in", clock.lap());
 
             StandInLanguageModel.Result language = StandInLanguageModel.train(s.language(), vocabulary.size(),
                     corpus.languageSamples(tokenizer), tokenizerDir, out.resolve("stand-ins/language"),
-                    seeds.nextLong(), log);
+                    languageSeed, log);
             progress(console, "[demo %s] language stand-in (for Vicuna-7B): %,d parameters, loss %.3f -> %.3f, %.1f s%n",
                     s.name(), language.parameters(), language.losses().getFirst()[1],
                     language.losses().getLast()[1], language.seconds());
             timings.put("language_stand_in", clock.lap());
 
             Components c = new Components(world, tokenizer, tokenizerDir, vision.folder(), language.folder(), items);
-            long stageSeed = seeds.nextLong();
             ProjectorRun main = projectorRun(MLP, c, s, out, stageSeed, log, console);
             timings.put("stage1", main.stage1Seconds());
             timings.put("stage2", main.stage2Seconds());

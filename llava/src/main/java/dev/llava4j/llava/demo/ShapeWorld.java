@@ -140,6 +140,20 @@ public final class ShapeWorld {
         return String.format(Locale.ROOT, "%06d", index);
     }
 
+    /**
+     * Scenes for text only (no image is rendered), deterministic by seed, none with a layout in
+     * {@code excludedLayouts} (the held-out images').
+     */
+    public static List<Scene> textScenes(int count, long seed, int imageSize, Set<String> excludedLayouts) {
+        SceneSampler sampler = new SceneSampler(imageSize);
+        Generator random = new Generator(seed);
+        List<Scene> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(freshLayout(sampler, random, excludedLayouts, i));
+        }
+        return out;
+    }
+
     private static Scene freshLayout(SceneSampler sampler, Generator random, Set<String> trainLayouts, int index) {
         for (int tries = 0; tries < MAX_LAYOUT_TRIES; tries++) {
             Scene scene = sampler.sample(random);

@@ -30,8 +30,8 @@ import java.util.Map;
 /**
  * STAND-IN for Vicuna-7B, which cannot be shipped: a tiny LLaMA (same module tree and weight names, a couple of
  * layers, the demo's cut-down LLaMA vocabulary) trained from scratch with next-token prediction on text-only
- * versions of the training conversations, the image replaced by a grid of cell tokens annotating the scene (see
- * {@link DemoCorpus#languageSamples}), with the loss on the answers.
+ * versions of the training conversations and of short-answer questions about extra scenes, the image replaced by a
+ * grid of cell tokens annotating the scene (see {@link DemoCorpus#languageSamples}), with the loss on the answers.
  * Like Vicuna it then knows the words and how to answer from what it has been told, but has never seen an
  * image. Saved as a LlamaForCausalLM folder (config.json, model.safetensors with {@code model.*} and
  * {@code lm_head.weight}, tokenizer files) that {@code TrainingModel.fromComponents} loads like the real one.

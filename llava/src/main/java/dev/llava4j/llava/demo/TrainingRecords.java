@@ -10,6 +10,10 @@ import java.util.List;
 /** Builds the LLaVA-format training records of one scene. */
 final class TrainingRecords {
 
+    /** Id suffixes of the short-answer VQA and the yes/no records. */
+    static final String VQA = "-vqa";
+    static final String POPE = "-pope";
+
     private static final String IMAGE_FIRST = LlavaPreprocessor.IMAGE_TOKEN + "\n";
 
     private TrainingRecords() {
@@ -30,7 +34,7 @@ final class TrainingRecords {
             vqa.add(ShapeWorld.shortAnswerPrompt(q.text()));
             vqa.add(q.shortAnswer());
         }
-        out.add(record(id + "-vqa", image, withImage(vqa)));
+        out.add(record(id + VQA, image, withImage(vqa)));
 
         List<String> sentences = new ArrayList<>();
         for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
@@ -57,7 +61,7 @@ final class TrainingRecords {
             pope.add(ShapeWorld.shortAnswerPrompt(q.text()));
             pope.add(q.shortAnswer());
         }
-        out.add(record(id + "-pope", image, withImage(pope)));
+        out.add(record(id + POPE, image, withImage(pope)));
         return out;
     }
 

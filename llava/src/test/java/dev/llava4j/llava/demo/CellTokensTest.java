@@ -3,7 +3,9 @@ package dev.llava4j.llava.demo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llava4j.llava.data.ResponseFormat;
 import dev.llava4j.llava.model.LlamaForCausalLM;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import dev.llava4j.nn.Init;
@@ -62,5 +64,36 @@ class CellTokensTest {
             }
         }
         assertNull(StandInLanguageModel.cellTokens(lm, List.of()));
+    }
+
+    @Test
+    void aTextSceneGivesShortAnswerLookupsWithItsCellGrid() {
+        Scene scene = scene();
+        List<String> expected = new java.util.ArrayList<>();
+        for (QuestionKind kind : SceneLanguage.OPEN_KINDS) {
+            for (Question q : SceneLanguage.questions(scene, kind)) {
+                expected.add(q.text() + " => " + q.shortAnswer());
+            }
+        }
+        for (ShapeColor colour : ShapeColor.values()) {
+            for (Shape shape : Shape.values()) {
+                Question q = SceneLanguage.existence(scene, colour, shape);
+                expected.add(q.text() + " => " + q.shortAnswer());
+            }
+        }
+        for (long seed = 0; seed < 20; seed++) {
+            DemoCorpus.LanguageText text = DemoCorpus.sceneText(scene, new Generator(seed));
+            assertEquals(scene, text.scene());
+            assertTrue(!text.turns().isEmpty() && text.turns().size() <= DemoCorpus.TURNS_PER_TEXT);
+            for (String[] qa : text.turns()) {
+                assertTrue(qa[0].endsWith(ResponseFormat.SHORT_ANSWER), qa[0]);
+                String question = qa[0].substring(0, qa[0].length() - ResponseFormat.SHORT_ANSWER.length()).strip();
+                assertTrue(expected.contains(question + " => " + qa[1]),
+                        question + " => " + qa[1] + " is not a true short answer about " + scene.layoutKey());
+            }
+        }
+        DemoCorpus.LanguageText a = DemoCorpus.sceneText(scene, new Generator(5));
+        DemoCorpus.LanguageText b = DemoCorpus.sceneText(scene, new Generator(5));
+        assertEquals(a.turns().stream().map(List::of).toList(), b.turns().stream().map(List::of).toList());
     }
 }

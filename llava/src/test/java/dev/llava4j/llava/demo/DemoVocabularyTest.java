@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llava4j.llava.data.LlavaJsonReader;
 import dev.llava4j.llava.data.LlavaRecord;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
+import dev.llava4j.tensor.Generator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,8 @@ class DemoVocabularyTest {
         for (SceneFile.Entry e : SceneFile.read(world.scenesJsonl())) {
             scenes.put(e.image(), e.scene());
         }
-        corpus = new DemoCorpus(stage1, stage2, EvalItem.readAll(world.evalJsonl()), scenes);
+        corpus = new DemoCorpus(stage1, stage2, EvalItem.readAll(world.evalJsonl()), scenes,
+                ShapeWorld.textScenes(40, 13, ShapeWorld.DEFAULT_IMAGE_SIZE, Set.of()), new Generator(17));
         llamaIds = corpus.encode(llama);
         vocabulary = DemoVocabulary.build(llama, llamaIds.ids());
         small = LlamaTokenizer.load(vocabulary.writeFolder(dir.resolve("tokenizer")));

@@ -174,6 +174,22 @@ class ShapeWorldTest {
     }
 
     @Test
+    void textScenesAreDeterministicAndAvoidTheExcludedLayouts() {
+        List<Scene> first = ShapeWorld.textScenes(300, 5, ShapeWorld.DEFAULT_IMAGE_SIZE, Set.of());
+        Set<String> excluded = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            excluded.add(first.get(i).layoutKey());
+        }
+        List<Scene> again = ShapeWorld.textScenes(300, 5, ShapeWorld.DEFAULT_IMAGE_SIZE, Set.of());
+        assertEquals(first.stream().map(Scene::layoutKey).toList(), again.stream().map(Scene::layoutKey).toList());
+        List<Scene> avoiding = ShapeWorld.textScenes(300, 5, ShapeWorld.DEFAULT_IMAGE_SIZE, excluded);
+        assertEquals(300, avoiding.size());
+        for (Scene scene : avoiding) {
+            assertFalse(excluded.contains(scene.layoutKey()), scene.layoutKey());
+        }
+    }
+
+    @Test
     void recordsPreprocessWithSupervisedAnswers() throws IOException {
         LlamaTokenizer tokenizer = DemoTokenizer.load();
         LlavaJsonReader reader = new LlavaJsonReader(world.imageFolder());
