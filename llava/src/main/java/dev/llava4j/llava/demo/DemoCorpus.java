@@ -196,25 +196,23 @@ public final class DemoCorpus {
      * not change that.)
      */
     static LanguageText sceneText(Scene scene, Generator random) {
-        List<String[]> turns = new ArrayList<>();
-        for (LlavaRecord r : TrainingRecords.instructionRecords("text", "text", scene, random)) {
-            if (r.id().endsWith(TrainingRecords.VQA) || r.id().endsWith(TrainingRecords.POPE)) {
-                turns.addAll(turns(r));
-            }
-        }
-        List<LanguageText> chunks = chunks(scene, turns);
+        List<LanguageText> chunks = chunks(scene, pairs(TrainingRecords.shortAnswerTurns(scene, random)));
         return chunks.get(random.nextInt(chunks.size()));
     }
 
     /** (question, answer) pairs of a record, the image placeholder dropped. */
     private static List<String[]> turns(LlavaRecord r) {
-        List<String[]> turns = new ArrayList<>();
-        List<LlavaRecord.Message> m = r.conversations();
-        for (int i = 0; i + 1 < m.size(); i += 2) {
-            turns.add(new String[] {m.get(i).value().replace(LlavaPreprocessor.IMAGE_TOKEN, "").strip(),
-                    m.get(i + 1).value().strip()});
+        return pairs(r.conversations().stream().map(LlavaRecord.Message::value).toList());
+    }
+
+    /** Alternating human and assistant values as (question, answer) pairs, the image placeholder dropped. */
+    private static List<String[]> pairs(List<String> values) {
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < values.size(); i += 2) {
+            pairs.add(new String[] {values.get(i).replace(LlavaPreprocessor.IMAGE_TOKEN, "").strip(),
+                    values.get(i + 1).strip()});
         }
-        return turns;
+        return pairs;
     }
 
     /** The turns about one scene in texts of at most {@link #TURNS_PER_TEXT} pairs. */

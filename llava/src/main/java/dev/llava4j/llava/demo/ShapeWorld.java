@@ -154,15 +154,15 @@ public final class ShapeWorld {
         return out;
     }
 
-    private static Scene freshLayout(SceneSampler sampler, Generator random, Set<String> trainLayouts, int index) {
+    private static Scene freshLayout(SceneSampler sampler, Generator random, Set<String> excludedLayouts, int index) {
         for (int tries = 0; tries < MAX_LAYOUT_TRIES; tries++) {
             Scene scene = sampler.sample(random);
-            if (!trainLayouts.contains(scene.layoutKey())) {
+            if (!excludedLayouts.contains(scene.layoutKey())) {
                 return scene;
             }
         }
-        throw new IllegalStateException("evaluation image " + index + ": no layout outside the training set in "
-                + MAX_LAYOUT_TRIES + " draws (too many training images for this world)");
+        throw new IllegalStateException("scene " + index + ": no layout outside the " + excludedLayouts.size()
+                + " excluded ones in " + MAX_LAYOUT_TRIES + " draws (too many images for this world)");
     }
 
     private static void writePng(Scene scene, Path file) throws IOException {

@@ -10,10 +10,6 @@ import java.util.List;
 /** Builds the LLaVA-format training records of one scene. */
 final class TrainingRecords {
 
-    /** Id suffixes of the short-answer VQA and the yes/no records. */
-    static final String VQA = "-vqa";
-    static final String POPE = "-pope";
-
     private static final String IMAGE_FIRST = LlavaPreprocessor.IMAGE_TOKEN + "\n";
 
     private TrainingRecords() {
@@ -29,12 +25,7 @@ final class TrainingRecords {
     static List<LlavaRecord> instructionRecords(String id, String image, Scene scene, Generator random) {
         List<LlavaRecord> out = new ArrayList<>();
 
-        List<String> vqa = new ArrayList<>();
-        for (Question q : vqaQuestions(scene, random)) {
-            vqa.add(ShapeWorld.shortAnswerPrompt(q.text()));
-            vqa.add(q.shortAnswer());
-        }
-        out.add(record(id + VQA, image, withImage(vqa)));
+        out.add(record(id + "-vqa", image, withImage(shortAnswers(vqaQuestions(scene, random)))));
 
         List<String> sentences = new ArrayList<>();
         for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
@@ -54,15 +45,35 @@ final class TrainingRecords {
         }
         out.add(record(id + "-detail", image, withImage(detail)));
 
+        out.add(record(id + "-pope", image, withImage(shortAnswers(existenceQuestions(scene, random)))));
+        return out;
+    }
+
+    /**
+     * The short-answer turns of one scene without an image: the VQA record's, then the yes/no record's (the
+     * random draws differ from {@link #instructionRecords}, which draws its other records in between).
+     */
+    static List<String> shortAnswerTurns(Scene scene, Generator random) {
+        List<String> turns = new ArrayList<>(shortAnswers(vqaQuestions(scene, random)));
+        turns.addAll(shortAnswers(existenceQuestions(scene, random)));
+        return turns;
+    }
+
+    /** One present and one absent object, in random order (POPE-style). */
+    private static List<Question> existenceQuestions(Scene scene, Generator random) {
         Question yes = Existence.positive(scene, random);
         Question no = Existence.negative(scene, random).question();
-        List<String> pope = new ArrayList<>();
-        for (Question q : random.nextInt(2) == 0 ? List.of(yes, no) : List.of(no, yes)) {
-            pope.add(ShapeWorld.shortAnswerPrompt(q.text()));
-            pope.add(q.shortAnswer());
+        return random.nextInt(2) == 0 ? List.of(yes, no) : List.of(no, yes);
+    }
+
+    /** Alternating questions (with the response-format prompt) and short answers. */
+    private static List<String> shortAnswers(List<Question> questions) {
+        List<String> turns = new ArrayList<>();
+        for (Question q : questions) {
+            turns.add(ShapeWorld.shortAnswerPrompt(q.text()));
+            turns.add(q.shortAnswer());
         }
-        out.add(record(id + POPE, image, withImage(pope)));
-        return out;
+        return turns;
     }
 
     /** A text-only question about the world (no image). */

@@ -13,6 +13,7 @@ import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class CellTokensTest {
     @Test
     void aTextSceneGivesShortAnswerLookupsWithItsCellGrid() {
         Scene scene = scene();
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         for (QuestionKind kind : SceneLanguage.OPEN_KINDS) {
             for (Question q : SceneLanguage.questions(scene, kind)) {
                 expected.add(q.text() + " => " + q.shortAnswer());
