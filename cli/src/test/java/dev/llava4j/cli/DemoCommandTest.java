@@ -43,9 +43,17 @@ class DemoCommandTest {
         }
         assertTrue(results.path("seconds").isNumber() && results.get("seconds").asDouble() > 0);
         // Grounding bound: colour/shape answers must come from the image. Chance is about 0.22 (1 of 5 colours,
-        // 1 of 4 shapes); the quick run reaches 0.384 with its fixed seed. The 0.9 is for the full demo
+        // 1 of 4 shapes); the quick run reaches 0.452 with its fixed seed. The 0.9 is for the full demo
         // and is not reached yet.
         assertTrue(results.path("color_shape_accuracy").asDouble() >= 0.3, results.toString());
+        // the stage-1 diagnostic: the frozen language model read from the true cell tokens and from the image
+        JsonNode reading = results.path("stage1_reading");
+        for (String field : List.of("color_shape_from_projected_image", "color_shape_from_true_cells")) {
+            double v = reading.path(field).asDouble(-1);
+            assertTrue(v >= 0 && v <= 1, "stage1_reading." + field + " = " + reading);
+        }
+        assertTrue(reading.path("true_cells_by_kind").path("color").isNumber(), reading.toString());
+        assertTrue(reading.path("projected_image_by_kind").path("shape").isNumber(), reading.toString());
         // the response-format finding: the prompt gives short replies, its absence full sentences
         assertTrue(results.path("short_format_rate_with_prompt").asDouble() >= 0.9, results.toString());
         assertTrue(results.get("full_sentence_rate_without_prompt").asDouble() >= 0.9, results.toString());

@@ -75,7 +75,7 @@ public final class DemoEvaluator {
     }
 
     /** The training placeholder (-200) becomes the checkpoint's image token id, which generation looks for. */
-    private static long[] withImageToken(int[] ids, long imageToken) {
+    static long[] withImageToken(int[] ids, long imageToken) {
         long[] out = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = ids[i] == LlavaPreprocessor.IMAGE_TOKEN_INDEX ? imageToken : ids[i];

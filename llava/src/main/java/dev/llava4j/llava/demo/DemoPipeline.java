@@ -51,10 +51,14 @@ public final class DemoPipeline {
     public record Options(Path outDir, DemoSettings settings, long seed, boolean projectorAblation) {
     }
 
-    /** Stage 1, stage 2 and the evaluation with one projector type. */
+    /**
+     * Stage 1, stage 2 and the evaluation with one projector type; {@code stage1Reading} is the diagnostic of
+     * what the frozen language model reads after stage 1 (its seconds are counted in {@code evalSeconds}).
+     */
     public record ProjectorRun(String projector, Path stage1, Path stage2, Trainer.Result stage1Result,
-                               Trainer.Result stage2Result, DemoScores scores, Map<String, String> answers,
-                               Path answersFile, double stage1Seconds, double stage2Seconds, double evalSeconds) {
+                               Trainer.Result stage2Result, Stage1Reading stage1Reading, DemoScores scores,
+                               Map<String, String> answers, Path answersFile, double stage1Seconds,
+                               double stage2Seconds, double evalSeconds) {
     }
 
     /**
@@ -143,7 +147,11 @@ public final class DemoPipeline {
                     language.losses().getLast()[1], language.seconds());
             timings.put("language_stand_in", clock.lap());
 
-            Components c = new Components(world, tokenizer, tokenizerDir, vision.folder(), language.folder(), items);
+            Map<String, Scene> evalScenes = new LinkedHashMap<>();
+            scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_EVAL))
+                    .forEach(e -> evalScenes.put(e.image(), e.scene()));
+            Components c = new Components(world, tokenizer, tokenizerDir, vision.folder(), language.folder(), items,
+                    evalScenes);
             ProjectorRun main = projectorRun(MLP, c, s, out, stageSeed, log, console);
             timings.put("stage1", main.stage1Seconds());
             timings.put("stage2", main.stage2Seconds());
@@ -161,7 +169,7 @@ public final class DemoPipeline {
 
     /** What both stages need besides their settings. */
     record Components(ShapeWorld.Output world, LlamaTokenizer tokenizer, Path tokenizerDir, Path visionDir,
-                              Path languageDir, List<EvalItem> items) {
+                      Path languageDir, List<EvalItem> items, Map<String, Scene> evalScenes) {
     }
 
     static ProjectorRun projectorRun(String projector, Components c, DemoSettings s, Path out, long seed,
@@ -182,6 +190,12 @@ public final class DemoPipeline {
         double t1 = clock.lap();
         progress(console, "[demo %s] stage 1 (%s projector only, plain template): %d steps, loss %.3f -> %.3f, %.1f s%n",
                 s.name(), projector, r1.steps(), r1.firstLoss(), r1.lastLoss(), t1);
+        Stage1Reading reading = Stage1Reading.measure(o1.output(), c.world().imageFolder(), c.items(), c.evalScenes(),
+                s.evalBatch());
+        double tr = clock.lap();
+        progress(console, "[demo %s] after stage 1 the frozen language model answers %.3f of the held-out colour/shape "
+                + "questions from the projected image, %.3f from the true cell tokens (%.1f s)%n", s.name(),
+                reading.projectedColorShape(), reading.trueCellsColorShape(), tr);
 
         TrainOptions o2 = stageOptions(2, o1.output(), null, null, c.world().stage2Json(), c.world().imageFolder(),
                 runDir.resolve("stage2"), s.stage2(), seed);
@@ -200,7 +214,8 @@ public final class DemoPipeline {
         double te = clock.lap();
         progress(console, "[demo %s] evaluated %d held-out questions (%s projector) in %.1f s%n", s.name(),
                 c.items().size(), projector, te);
-        return new ProjectorRun(projector, o1.output(), o2.output(), r1, r2, scores, answers, answersFile, t1, t2, te);
+        return new ProjectorRun(projector, o1.output(), o2.output(), r1, r2, reading, scores, answers, answersFile,
+                t1, t2, tr + te);
     }
 
     /**

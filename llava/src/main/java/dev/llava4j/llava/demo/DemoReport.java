@@ -40,7 +40,7 @@ public final class DemoReport {
             new Row("short replies with the format prompt", DemoScores::shortFormatRateWithPrompt),
             new Row("full sentences without the prompt", DemoScores::fullSentenceRateWithoutPrompt),
             new Row("  sentence equals the expected one", DemoScores::sentenceAccuracyWithoutPrompt),
-            new Row("POPE F1", s -> orNaN(s.pope().f1())),
+            new Row("POPE F1", s -> s.popeF1()),
             new Row("POPE accuracy", s -> orNaN(s.pope().accuracy())),
             new Row("POPE precision", s -> orNaN(s.pope().precision())),
             new Row("POPE recall", s -> orNaN(s.pope().recall())),
@@ -94,12 +94,14 @@ public final class DemoReport {
         out.put("mode", o.options().settings().name());
         out.put("seed", o.options().seed());
         out.put("projector", o.main().projector());
+        out.put("stage1_reading", stage1Reading(o.main().stage1Reading()));
         if (o.ablation() != null) {
             Map<String, Object> byProjector = new LinkedHashMap<>();
             for (DemoPipeline.ProjectorRun r : o.runs()) {
                 Map<String, Object> run = new LinkedHashMap<>(r.scores().toJson());
                 run.put("stage1_final_loss", r.stage1Result().lastLoss());
                 run.put("stage2_final_loss", r.stage2Result().lastLoss());
+                run.put("stage1_reading", stage1Reading(r.stage1Reading()));
                 byProjector.put(r.projector(), run);
             }
             out.put("ablation", ordered("projector", byProjector));
@@ -115,6 +117,21 @@ public final class DemoReport {
         out.put("stand_ins", standIns(o));
         out.put("training", training(o));
         return out;
+    }
+
+    private static Map<String, Object> stage1Reading(Stage1Reading r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("color_shape_from_projected_image", DemoScores.finite(r.projectedColorShape()));
+        m.put("color_shape_from_true_cells", DemoScores.finite(r.trueCellsColorShape()));
+        m.put("projected_image_by_kind", byLabel(r.projected()));
+        m.put("true_cells_by_kind", byLabel(r.trueCells()));
+        return m;
+    }
+
+    private static Map<String, Object> byLabel(Map<QuestionKind, Double> byKind) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        byKind.forEach((kind, v) -> m.put(kind.label(), v));
+        return m;
     }
 
     private static Map<String, Object> standIns(DemoPipeline.Outcome o) {
@@ -183,7 +200,7 @@ public final class DemoReport {
             DemoScores s = r.scores();
             series.add(new AccuracyChart.Series(r.projector() + " projector", new double[] {
                     s.accuracyByKind().get("color"), s.accuracyByKind().get("shape"), s.accuracyByKind().get("count"),
-                    s.accuracyByKind().get("position"), s.fullSentenceRateWithoutPrompt(), orNaN(s.pope().f1())}));
+                    s.accuracyByKind().get("position"), s.fullSentenceRateWithoutPrompt(), s.popeF1()}));
         }
         AccuracyChart.write(plots.resolve("accuracy.png"), "Held-out results (llava4j demo, stand-in backbones)",
                 groups, series);
@@ -211,7 +228,7 @@ public final class DemoReport {
                         + "short-answer prompt; half the objects are present, half absent (half of those share the "
                         + "colour or the shape of a present object: the adversarial split). Answers are read with "
                         + "LLaVA's eval_pope rule. F1 %s, accuracy %s, precision %s, recall %s, yes ratio %s "
-                        + "(%d questions).%n%n", fraction(orNaN(main.scores().pope().f1())),
+                        + "(%d questions).%n%n", fraction(main.scores().popeF1()),
                 fraction(orNaN(main.scores().pope().accuracy())), fraction(orNaN(main.scores().pope().precision())),
                 fraction(orNaN(main.scores().pope().recall())), fraction(main.scores().pope().yesRatio()),
                 main.scores().pope().samples()));
@@ -225,12 +242,13 @@ public final class DemoReport {
             for (DemoPipeline.ProjectorRun r : o.runs()) {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f |%n", r.projector(),
                         fraction(r.scores().colorShapeAccuracy()), fraction(r.scores().shortAnswerAccuracy()),
-                        fraction(orNaN(r.scores().pope().f1())), r.stage2Result().lastLoss()));
+                        fraction(r.scores().popeF1()), r.stage2Result().lastLoss()));
             }
             md.append('\n');
         }
         md.append(standInsSection(o));
         md.append(stagesSection(o));
+        md.append(stage1ReadingSection(o));
         md.append("## Timings\n\n| phase | seconds |\n| --- | --- |\n");
         o.timings().forEach((k, v) -> md.append(String.format(Locale.ROOT, "| %s | %.1f |%n", k, v)));
         md.append(String.format(Locale.ROOT, "| **total** | **%.1f** |%n%n", o.seconds()));
@@ -319,6 +337,33 @@ public final class DemoReport {
                 + "less pretraining, and the runs are a fixed number of steps rather than one epoch.\n\n");
         md.append("![stage 1 loss](plots/stage1_loss.png)\n![stage 2 loss](plots/stage2_loss.png)\n\n");
         return md.toString();
+    }
+
+    private static String stage1ReadingSection(DemoPipeline.Outcome o) {
+        StringBuilder md = new StringBuilder("## Where the accuracy is lost\n\n");
+        md.append("After stage 1 the language model is still the frozen stand-in, so the stage-1 checkpoint can "
+                + "answer the held-out short-answer questions in the layout the stand-in was pretrained on (no chat "
+                + "template) from two inputs: the scene's true cell tokens (what a perfectly aligned projector would "
+                + "give, so the language stand-in's ceiling) and the projected image (what stage 1 achieved). Stage 2 "
+                + "then trains the language model too, to the results above.\n\n");
+        md.append("| projector | input | colour+shape |");
+        List<QuestionKind> kinds = List.of(QuestionKind.values());
+        kinds.forEach(k -> md.append(' ').append(k.label()).append(" |"));
+        md.append("\n| --- | --- | --- |").append(" --- |".repeat(kinds.size())).append('\n');
+        for (DemoPipeline.ProjectorRun r : o.runs()) {
+            Stage1Reading reading = r.stage1Reading();
+            readingRow(md, r.projector(), "true cell tokens", reading.trueCellsColorShape(), reading.trueCells(), kinds);
+            readingRow(md, r.projector(), "projected image", reading.projectedColorShape(), reading.projected(), kinds);
+        }
+        return md.append('\n').toString();
+    }
+
+    private static void readingRow(StringBuilder md, String projector, String input, double colorShape,
+                                   Map<QuestionKind, Double> byKind, List<QuestionKind> kinds) {
+        md.append("| ").append(projector).append(" | ").append(input).append(" | ").append(fraction(colorShape))
+                .append(" |");
+        kinds.forEach(k -> md.append(' ').append(fraction(byKind.getOrDefault(k, Double.NaN))).append(" |"));
+        md.append('\n');
     }
 
     private static Map<String, Object> ordered(String key, Object value) {

@@ -106,7 +106,7 @@ public record DemoScores(double shortAnswerAccuracy, double colorShapeAccuracy, 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("short_answer_accuracy", finite(shortAnswerAccuracy));
         m.put("full_sentence_rate_without_prompt", finite(fullSentenceRateWithoutPrompt));
-        m.put("pope_f1", pope.f1());
+        m.put("pope_f1", finite(popeF1()));
         m.put("color_shape_accuracy", finite(colorShapeAccuracy));
         Map<String, Object> byKind = new LinkedHashMap<>();
         accuracyByKind.forEach((k, v) -> byKind.put(k, finite(v)));
@@ -118,15 +118,25 @@ public record DemoScores(double shortAnswerAccuracy, double colorShapeAccuracy, 
         p.put("accuracy", pope.accuracy());
         p.put("precision", pope.precision());
         p.put("recall", pope.recall());
-        p.put("f1", pope.f1());
+        p.put("f1", finite(popeF1()));
         p.put("yes_ratio", pope.yesRatio());
         p.put("samples", pope.samples());
         m.put("pope", p);
         return m;
     }
 
+    /**
+     * POPE F1 as 2TP / (2TP + FP + FN): LLaVA's 2PR / (P + R) wherever that is defined, and 0 when the model found
+     * none of the present objects (then precision and recall are 0 or undefined, and eval_pope divides by zero);
+     * NaN only without any positive label or answer.
+     */
+    public double popeF1() {
+        int denominator = 2 * pope.tp() + pope.fp() + pope.fn();
+        return denominator == 0 ? Double.NaN : 2.0 * pope.tp() / denominator;
+    }
+
     /** JSON has no NaN: a rate over no questions is written as null. */
-    private static Double finite(double v) {
+    static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
     }
 

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llava4j.llava.data.ChatTemplate;
+import dev.llava4j.llava.data.LlavaPreprocessor;
+import dev.llava4j.llava.data.LlavaRecord;
 import dev.llava4j.llava.data.ResponseFormat;
+import dev.llava4j.llava.data.TokenizedSample;
 import dev.llava4j.llava.model.LlamaForCausalLM;
 import dev.llava4j.llava.tokenizer.LlamaTokenizer;
 import dev.llava4j.nn.Init;
@@ -14,7 +18,9 @@ import dev.llava4j.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The scene annotation the language stand-in is pretrained on: a grid of cell tokens in patch order. */
@@ -96,5 +102,42 @@ class CellTokensTest {
         DemoCorpus.LanguageText a = DemoCorpus.sceneText(scene, new Generator(5));
         DemoCorpus.LanguageText b = DemoCorpus.sceneText(scene, new Generator(5));
         assertEquals(a.turns().stream().map(List::of).toList(), b.turns().stream().map(List::of).toList());
+    }
+
+    @Test
+    void thePretrainingPromptIsAPretrainingTextUpToItsFirstAnswer() {
+        Scene scene = scene();
+        DemoCorpus corpus = new DemoCorpus(List.of(), List.of(), List.of(), Map.of(), List.of(scene), new Generator(1));
+        DemoCorpus.LanguageSample sample = corpus.languageSamples(TOKENIZER).getFirst();
+        String firstQuestion = DemoCorpus.sceneText(scene, new Generator(1)).turns().getFirst()[0];
+        int[] labels = sample.text().labels();
+        int firstAnswer = 0;
+        while (labels[firstAnswer] == LlavaPreprocessor.IGNORE_INDEX) {
+            firstAnswer++;
+        }
+        int[] prompt = DemoCorpus.pretrainingPrompt(firstQuestion, TOKENIZER);
+        assertArrayEquals(Arrays.copyOf(sample.text().inputIds(), firstAnswer), prompt);
+        assertEquals(TOKENIZER.bosId(), prompt[0]);
+        assertEquals(LlavaPreprocessor.IMAGE_TOKEN_INDEX, prompt[1]);
+    }
+
+    @Test
+    void aCaptionIsPretrainedInStageOnesLayoutWithTheSceneInTheImagesPlace() {
+        Scene scene = scene();
+        LlavaRecord caption = TrainingRecords.caption("img-0", "train/0.png", scene, new Generator(2));
+        DemoCorpus corpus = new DemoCorpus(List.of(caption), List.of(), List.of(), Map.of("train/0.png", scene),
+                List.of(), new Generator(1));
+        List<DemoCorpus.LanguageSample> samples = corpus.languageSamples(TOKENIZER);
+        assertEquals(1, samples.size());
+        TokenizedSample stage1 = LlavaPreprocessor.preprocess(caption, ChatTemplate.PLAIN, TOKENIZER,
+                LlavaPreprocessor.DEFAULT_MAX_LENGTH);
+        assertArrayEquals(stage1.inputIds(), samples.getFirst().text().inputIds());
+        assertArrayEquals(stage1.labels(), samples.getFirst().text().labels());
+        List<int[]> cells = samples.getFirst().cells();
+        List<int[]> expected = DemoCorpus.cellWords(scene, TOKENIZER);
+        assertEquals(expected.size(), cells.size());
+        for (int k = 0; k < cells.size(); k++) {
+            assertArrayEquals(expected.get(k), cells.get(k), "cell " + k);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.llava4j.llava.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,12 +74,29 @@ class DemoScoresTest {
         assertEquals(0.5, s.pope().precision(), 1e-12);
         assertEquals(0.5, s.pope().recall(), 1e-12);
         assertEquals(0.5, s.pope().f1(), 1e-12);
+        assertEquals(0.5, s.popeF1(), 1e-12);
         assertEquals(0.5, s.pope().yesRatio(), 1e-12);
         Map<String, Object> json = s.toJson();
         assertEquals(List.of("short_answer_accuracy", "full_sentence_rate_without_prompt", "pope_f1"),
                 json.keySet().stream().limit(3).toList());
         assertTrue(DemoScores.isCorrect(items.get(0), "red."));
         assertFalse(DemoScores.isCorrect(items.get(0), null));
+    }
+
+    @Test
+    void popeF1IsZeroWhenNoPresentObjectIsFound() {
+        List<EvalItem> items = List.of(
+                item("y1", QuestionKind.EXISTENCE, EvalItem.SHORT, "Yes", "yes"),
+                item("y2", QuestionKind.EXISTENCE, EvalItem.SHORT, "Yes", "yes"),
+                item("n1", QuestionKind.EXISTENCE, EvalItem.SHORT, "No", "no"));
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("y1", "No");                         // FN
+        answers.put("y2", "No");                         // FN
+        answers.put("n1", "Yes");                        // FP
+        DemoScores s = DemoScores.score(items, answers);
+        assertNull(s.pope().f1());                       // eval_pope's 2PR/(P+R) divides by zero here
+        assertEquals(0.0, s.popeF1(), 0.0);
+        assertEquals(0.0, s.toJson().get("pope_f1"));
     }
 
     @Test
