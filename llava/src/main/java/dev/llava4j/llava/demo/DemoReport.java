@@ -40,7 +40,7 @@ public final class DemoReport {
             new Row("short replies with the format prompt", DemoScores::shortFormatRateWithPrompt),
             new Row("full sentences without the prompt", DemoScores::fullSentenceRateWithoutPrompt),
             new Row("  sentence equals the expected one", DemoScores::sentenceAccuracyWithoutPrompt),
-            new Row("POPE F1", s -> s.popeF1()),
+            new Row("POPE F1", DemoScores::popeF1),
             new Row("POPE accuracy", s -> orNaN(s.pope().accuracy())),
             new Row("POPE precision", s -> orNaN(s.pope().precision())),
             new Row("POPE recall", s -> orNaN(s.pope().recall())),
