@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +43,7 @@ public record Stage1Reading(Map<QuestionKind, Double> trueCells, Map<QuestionKin
         List<EvalItem> shortItems = items.stream().filter(i -> i.format().equals(EvalItem.SHORT)).toList();
         Map<QuestionKind, int[]> trueRight = new EnumMap<>(QuestionKind.class);
         Map<QuestionKind, int[]> projectedRight = new EnumMap<>(QuestionKind.class);
+        Map<String, RgbImage> images = new HashMap<>();
         try (LlavaModel model = LlavaModel.load(stage1Checkpoint); GradMode.Guard g = GradMode.noGrad()) {
             LlamaTokenizer tokenizer = model.tokenizer();
             TextGenerator generator = new TextGenerator(model.module(), tokenizer);
@@ -61,7 +63,8 @@ public record Stage1Reading(Map<QuestionKind, Double> trueCells, Map<QuestionKin
                     ids[i] = DemoEvaluator.withImageToken(DemoCorpus.pretrainingPrompt(item.text(), tokenizer),
                             imageToken);
                     grids.add(DemoCorpus.cellWords(scene, tokenizer));
-                    pictures.add(ImageLoader.load(imageFolder.resolve(item.image())));
+                    pictures.add(images.computeIfAbsent(item.image(),
+                            name -> ImageLoader.load(imageFolder.resolve(name))));
                 }
                 Tensor cells = StandInLanguageModel.cellTokens(model.module().languageModel(), grids);
                 count(batch, generator.generate(ids, cells, greedy, TokenListener.NONE), trueRight);
