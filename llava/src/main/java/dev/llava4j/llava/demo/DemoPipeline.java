@@ -111,11 +111,10 @@ public final class DemoPipeline {
             List<SceneFile.Entry> scenes = SceneFile.read(world.scenesJsonl());
             timings.put("world", clock.lap());
 
-            Map<String, Scene> trainScenes = new LinkedHashMap<>();
-            scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_TRAIN))
-                    .forEach(e -> trainScenes.put(e.image(), e.scene()));
-            Set<String> heldOutLayouts = scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_EVAL))
-                    .map(e -> e.scene().layoutKey()).collect(Collectors.toSet());
+            Map<String, Scene> trainScenes = scenesByImage(scenes, ShapeWorld.SPLIT_TRAIN);
+            Map<String, Scene> evalScenes = scenesByImage(scenes, ShapeWorld.SPLIT_EVAL);
+            Set<String> heldOutLayouts = evalScenes.values().stream().map(Scene::layoutKey)
+                    .collect(Collectors.toSet());
             List<Scene> textScenes = ShapeWorld.textScenes(s.textScenes(), textScenesSeed, s.imageSize(),
                     heldOutLayouts);
             DemoCorpus corpus = new DemoCorpus(stage1, stage2, items, trainScenes, textScenes,
@@ -147,9 +146,6 @@ public final class DemoPipeline {
                     language.losses().getLast()[1], language.seconds());
             timings.put("language_stand_in", clock.lap());
 
-            Map<String, Scene> evalScenes = new LinkedHashMap<>();
-            scenes.stream().filter(e -> e.split().equals(ShapeWorld.SPLIT_EVAL))
-                    .forEach(e -> evalScenes.put(e.image(), e.scene()));
             Components c = new Components(world, tokenizer, tokenizerDir, vision.folder(), language.folder(), items,
                     evalScenes);
             ProjectorRun main = projectorRun(MLP, c, s, out, stageSeed, log, console);
@@ -165,6 +161,13 @@ public final class DemoPipeline {
             return new Outcome(o, world, items, vocabulary.size(), vision, language, main, ablation, timings,
                     (System.nanoTime() - start) / 1e9, load);
         }
+    }
+
+    /** The scenes of one split of the world, by image path, in file order. */
+    private static Map<String, Scene> scenesByImage(List<SceneFile.Entry> scenes, String split) {
+        Map<String, Scene> out = new LinkedHashMap<>();
+        scenes.stream().filter(e -> e.split().equals(split)).forEach(e -> out.put(e.image(), e.scene()));
+        return out;
     }
 
     /** What both stages need besides their settings. */
