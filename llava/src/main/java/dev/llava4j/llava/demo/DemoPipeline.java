@@ -139,8 +139,8 @@ public final class DemoPipeline {
             timings.put("vision_stand_in", clock.lap());
 
             StandInLanguageModel.Result language = StandInLanguageModel.train(s.language(), vocabulary.size(),
-                    corpus.languageSamples(tokenizer), tokenizerDir, out.resolve("stand-ins/language"),
-                    languageSeed, log);
+                    corpus.languageSamples(tokenizer), corpus.lookupDrills(tokenizer), tokenizerDir,
+                    out.resolve("stand-ins/language"), languageSeed, log);
             progress(console, "[demo %s] language stand-in (for Vicuna-7B): %,d parameters, loss %.3f -> %.3f, %.1f s%n",
                     s.name(), language.parameters(), language.losses().getFirst()[1],
                     language.losses().getLast()[1], language.seconds());

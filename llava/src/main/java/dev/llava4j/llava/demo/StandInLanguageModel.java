@@ -38,11 +38,17 @@ import java.util.Map;
  */
 public final class StandInLanguageModel {
 
-    public record Settings(int hidden, int intermediate, int layers, int heads, int steps, int batchSize, double lr,
-                           int maxPositions) {
+    /**
+     * @param steps      optimizer steps in all
+     * @param drillSteps the first steps, which draw only lookup drills ({@link DemoCorpus#lookupDrills})
+     * @param drillShare the share of drills in the later steps' batches (the rest are the mixed texts)
+     */
+    public record Settings(int hidden, int intermediate, int layers, int heads, int steps, int drillSteps,
+                           double drillShare, int batchSize, double lr, int maxPositions) {
 
         public Settings {
-            if (hidden % heads != 0 || layers < 1 || steps < 1 || batchSize < 1 || maxPositions < 16) {
+            if (hidden % heads != 0 || layers < 1 || steps < 1 || drillSteps < 0 || drillSteps > steps
+                    || !(drillShare >= 0 && drillShare <= 1) || batchSize < 1 || maxPositions < 16) {
                 throw new IllegalArgumentException("inconsistent stand-in language model settings " + this);
             }
         }
@@ -61,13 +67,18 @@ public final class StandInLanguageModel {
     }
 
     /**
-     * Trains on {@code samples} (token ids of the demo tokenizer with their labels) and saves the model with the
-     * tokenizer files of {@code tokenizerFolder} into {@code folder}.
+     * Trains on {@code samples} and {@code drills} (token ids of the demo tokenizer with their labels; drills only
+     * for the first {@link Settings#drillSteps} steps, then a {@link Settings#drillShare} of each batch) and saves
+     * the model with the tokenizer files of {@code tokenizerFolder} into {@code folder}.
      */
     public static Result train(Settings s, int vocabSize, List<DemoCorpus.LanguageSample> samples,
-                               Path tokenizerFolder, Path folder, long seed, PrintStream log) throws IOException {
+                               List<DemoCorpus.LanguageSample> drills, Path tokenizerFolder, Path folder, long seed,
+                               PrintStream log) throws IOException {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no text to pretrain the stand-in language model on");
+        }
+        if (drills.isEmpty() && (s.drillSteps() > 0 || s.drillShare() > 0)) {
+            throw new IllegalArgumentException("settings ask for lookup drills but there are none: " + s);
         }
         long start = System.nanoTime();
         Generator gen = new Generator(seed);
@@ -81,7 +92,9 @@ public final class StandInLanguageModel {
             long[][] labels = new long[s.batchSize()][];
             List<List<int[]>> grids = new ArrayList<>();
             for (int i = 0; i < ids.length; i++) {
-                DemoCorpus.LanguageSample sample = samples.get(gen.nextInt(samples.size()));
+                boolean drill = step < s.drillSteps() || (s.drillShare() > 0 && gen.nextDouble() < s.drillShare());
+                List<DemoCorpus.LanguageSample> from = drill ? drills : samples;
+                DemoCorpus.LanguageSample sample = from.get(gen.nextInt(from.size()));
                 TokenizedSample text = sample.text();
                 int n = Math.min(text.length(), s.maxPositions());
                 ids[i] = new long[n];

@@ -56,7 +56,7 @@ class CellTokensTest {
 
     @Test
     void aCellTokenIsTheSumOfItsWordEmbeddings() {
-        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 1, 1e-3, 64);
+        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 0, 0.0, 1, 1e-3, 64);
         LlamaForCausalLM lm = new LlamaForCausalLM(s.config(50), Init.normal(new Generator(3), 0.5));
         List<int[]> grid = List.of(new int[] {4, 7}, new int[0], new int[] {9});
         Tensor cells = StandInLanguageModel.cellTokens(lm, List.of(grid, grid));
@@ -138,6 +138,33 @@ class CellTokensTest {
         assertEquals(expected.size(), cells.size());
         for (int k = 0; k < cells.size(); k++) {
             assertArrayEquals(expected.get(k), cells.get(k), "cell " + k);
+        }
+    }
+
+    @Test
+    void eachLookupDrillIsOneShortAnswerColourOrShapeQuestionAboutATrainingImage() {
+        Scene scene = scene();
+        LlavaRecord caption = TrainingRecords.caption("img-0", "train/0.png", scene, new Generator(2));
+        DemoCorpus corpus = new DemoCorpus(List.of(caption), List.of(), List.of(), Map.of("train/0.png", scene),
+                List.of(), new Generator(1));
+        List<DemoCorpus.LanguageSample> drills = corpus.lookupDrills(TOKENIZER);
+        // red circle + blue star: two colour questions (by circle, by star) and two shape questions (by red, by blue)
+        List<String> expected = List.of("What color is the circle? => Red", "What color is the star? => Blue",
+                "What shape is the red object? => Circle", "What shape is the blue object? => Star");
+        assertEquals(expected.size(), drills.size());
+        for (int d = 0; d < drills.size(); d++) {
+            String[] qa = expected.get(d).split(" => ");
+            int[] prompt = DemoCorpus.pretrainingPrompt(ShapeWorld.shortAnswerPrompt(qa[0]), TOKENIZER);
+            int[] answer = TOKENIZER.encode(qa[1], false);
+            TokenizedSample text = drills.get(d).text();
+            assertEquals(prompt.length + answer.length + 1, text.length(), expected.get(d));
+            assertArrayEquals(prompt, Arrays.copyOf(text.inputIds(), prompt.length), expected.get(d));
+            for (int k = 0; k < text.length(); k++) {
+                int want = k < prompt.length ? LlavaPreprocessor.IGNORE_INDEX
+                        : k < prompt.length + answer.length ? answer[k - prompt.length] : TOKENIZER.eosId();
+                assertEquals(want, text.labels()[k], expected.get(d) + " label " + k);
+            }
+            assertEquals(DemoCorpus.cellWords(scene, TOKENIZER).size(), drills.get(d).cells().size());
         }
     }
 }
