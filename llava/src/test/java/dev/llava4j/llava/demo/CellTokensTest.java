@@ -43,6 +43,17 @@ class CellTokensTest {
                 new SceneObject(Shape.STAR, ShapeColor.BLUE, GridCell.values()[4], 24, 24, 10)));
     }
 
+    /** The stage-1 record of one training image showing {@code scene}. */
+    private static LlavaRecord caption(Scene scene) {
+        return TrainingRecords.caption("img-0", "train/0.png", scene, new Generator(2));
+    }
+
+    /** A corpus of just that record. */
+    private static DemoCorpus captionCorpus(LlavaRecord caption, Scene scene) {
+        return new DemoCorpus(List.of(caption), List.of(), List.of(), Map.of(caption.image(), scene), List.of(),
+                new Generator(1));
+    }
+
     @Test
     void cellWordsFollowThePatchOrderAndLeaveEmptyCellsEmpty() {
         List<int[]> cells = DemoCorpus.cellWords(scene(), TOKENIZER);
@@ -124,10 +135,8 @@ class CellTokensTest {
     @Test
     void aCaptionIsPretrainedInStageOnesLayoutWithTheSceneInTheImagesPlace() {
         Scene scene = scene();
-        LlavaRecord caption = TrainingRecords.caption("img-0", "train/0.png", scene, new Generator(2));
-        DemoCorpus corpus = new DemoCorpus(List.of(caption), List.of(), List.of(), Map.of("train/0.png", scene),
-                List.of(), new Generator(1));
-        List<DemoCorpus.LanguageSample> samples = corpus.languageSamples(TOKENIZER);
+        LlavaRecord caption = caption(scene);
+        List<DemoCorpus.LanguageSample> samples = captionCorpus(caption, scene).languageSamples(TOKENIZER);
         assertEquals(1, samples.size());
         TokenizedSample stage1 = LlavaPreprocessor.preprocess(caption, ChatTemplate.PLAIN, TOKENIZER,
                 LlavaPreprocessor.DEFAULT_MAX_LENGTH);
@@ -144,10 +153,7 @@ class CellTokensTest {
     @Test
     void eachLookupDrillIsOneShortAnswerColourOrShapeQuestionAboutATrainingImage() {
         Scene scene = scene();
-        LlavaRecord caption = TrainingRecords.caption("img-0", "train/0.png", scene, new Generator(2));
-        DemoCorpus corpus = new DemoCorpus(List.of(caption), List.of(), List.of(), Map.of("train/0.png", scene),
-                List.of(), new Generator(1));
-        List<DemoCorpus.LanguageSample> drills = corpus.lookupDrills(TOKENIZER);
+        List<DemoCorpus.LanguageSample> drills = captionCorpus(caption(scene), scene).lookupDrills(TOKENIZER);
         // red circle + blue star: two colour questions (by circle, by star) and two shape questions (by red, by blue)
         List<String> expected = List.of("What color is the circle? => Red", "What color is the star? => Blue",
                 "What shape is the red object? => Circle", "What shape is the blue object? => Star");
