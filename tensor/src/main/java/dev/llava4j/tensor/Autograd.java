@@ -25,6 +25,10 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, gradRoot);
+        // memory already given to a leaf's .grad (or the caller's): a rule may hand one gradient, or views of it, to
+        // several inputs, so only the first leaf to receive a storage may keep it without a copy
+        Set<Storage> handedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+        handedOn.add(gradRoot.storage());
         try (GradMode.Guard g = GradMode.noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -34,7 +38,7 @@ final class Autograd {
                 }
                 Node fn = t.gradFn();
                 if (fn == null) {
-                    t.accumulateGrad(grad);
+                    t.accumulateGrad(grad, handedOn.add(grad.storage()));
                     continue;
                 }
                 Tensor[] inputs = fn.inputs();

@@ -799,9 +799,16 @@ public final class Tensor {
         Autograd.backward(this, gradient);
     }
 
-    /** Adds g into .grad; the gradient tensor is allocated outside any TensorScope so it outlives the step. */
-    void accumulateGrad(Tensor g) {
-        if (grad == null) {
+    /**
+     * Adds g into .grad; the gradient tensor lives outside every TensorScope so it outlives the step. When .grad is
+     * empty and {@code g} may be taken over (the caller knows no other tensor will be handed its memory) and is a
+     * contiguous, whole-storage tensor of this tensor's dtype and device, its memory becomes .grad as it is: no copy.
+     */
+    void accumulateGrad(Tensor g, boolean mayTakeOver) {
+        if (grad == null && mayTakeOver && ownsWholeStorage(g) && g.dtype == dtype && g.device() == device()) {
+            TensorScope.release(g.storage);
+            grad = g.detach();
+        } else if (grad == null) {
             grad = TensorScope.outside(() -> {
                 Tensor c = empty(device(), dtype, shape); // on the parameter's device
                 Devices.mover(g.device(), c.device()).copy(g, c);
@@ -810,6 +817,10 @@ public final class Tensor {
         } else {
             grad.addInPlace(g);
         }
+    }
+
+    private static boolean ownsWholeStorage(Tensor g) {
+        return g.offset == 0 && g.isContiguous() && g.storage.byteSize() == (long) g.numel() * g.dtype.byteSize();
     }
 
     // ---------------------------------------------------------------- memory

@@ -77,6 +77,16 @@ public final class TensorScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Hands a storage to the garbage collector (or to an explicit {@code release()}): no open scope on this thread
+     * frees it when it closes. Autograd uses this to keep a parameter gradient that was computed inside a step.
+     */
+    static void release(Storage storage) {
+        for (TensorScope s : STACK.get()) {
+            s.kept.add(storage);
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {

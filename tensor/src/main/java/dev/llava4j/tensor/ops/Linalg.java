@@ -47,8 +47,20 @@ public final class Linalg {
         Tensor out = Tensor.empty(Devices.common("matmul", a, b), Elementwise.resultType(a, b), Shape.concat(batch, m, n));
         out.backend().matmul(ae, be, out);
         return Node.record(out, "Matmul", g -> new Tensor[]{
-                a.requiresGrad() ? Reductions.sumToShape(matmul(g, be.mT()), a.shape()).to(a.dtype()) : null,
-                b.requiresGrad() ? Reductions.sumToShape(matmul(ae.mT(), g), b.shape()).to(b.dtype()) : null}, a, b);
+                a.requiresGrad() ? Reductions.sumToShape(productLaidOutLike(g, be.mT(), a), a.shape()).to(a.dtype()) : null,
+                b.requiresGrad() ? Reductions.sumToShape(productLaidOutLike(ae.mT(), g, b), b.shape()).to(b.dtype()) : null}, a, b);
+    }
+
+    /**
+     * x · y for the gradient of {@code operand}. When the operand is a transposed view of a contiguous matrix (Linear's
+     * W.mT()) the product is computed as (yᵀ · xᵀ)ᵀ, so the gradient reaches W contiguous, in W's own layout: the
+     * same values, with no transposing copy on the way to .grad.
+     */
+    private static Tensor productLaidOutLike(Tensor x, Tensor y, Tensor operand) {
+        if (operand.rank() == 2 && !operand.isContiguous() && operand.mT().isContiguous()) {
+            return matmul(y.mT(), x.mT()).mT();
+        }
+        return matmul(x, y);
     }
 
     private static Tensor squeezeAt(Tensor t, int dim) {
