@@ -106,7 +106,8 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
                 opt.clearGrads(); // zero_grad(set_to_none=True), as the PyTorch peer
                 MergedBatch mb = MergedBatch.build(model.languageModel(), ids, labels, model.imageFeatures(pixels),
                         cfg.imageTokenIndex(), cfg.ignoreIndex(), MergedBatch.Padding.RIGHT);
-                Tensor l = CausalLmLoss.of(model.logits(mb), mb.labelTensor(), cfg.ignoreIndex());
+                Tensor l = CausalLmLoss.ofHidden(model.languageModel(), model.hidden(mb, null), mb.labelTensor(),
+                        cfg.ignoreIndex());
                 l.backward();
                 opt.step();
                 loss = l.item(); // a host read: on a GPU it also waits for the step's kernels, so the timing is whole

@@ -112,7 +112,7 @@ public final class StandInLanguageModel {
                         LlavaPreprocessor.IMAGE_TOKEN_INDEX,
                         LlavaPreprocessor.IGNORE_INDEX, MergedBatch.Padding.RIGHT);
                 Tensor hidden = lm.hidden(batch.embeddings(), batch.positions(), batch.additiveMask(), null);
-                Tensor loss = CausalLmLoss.of(lm.logits(hidden), batch.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);
+                Tensor loss = CausalLmLoss.ofHidden(lm, hidden, batch.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);
                 losses.add(new double[] {step + 1, loss.item()});
                 loss.backward();
             }

@@ -212,7 +212,8 @@ public final class Trainer {
             }
             MergedBatch merged = MergedBatch.build(model.languageModel(), batch.inputIds(), batch.labels(), features,
                     LlavaPreprocessor.IMAGE_TOKEN_INDEX, LlavaPreprocessor.IGNORE_INDEX, MergedBatch.Padding.RIGHT);
-            Tensor loss = CausalLmLoss.of(model.logits(merged), merged.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);
+            Tensor loss = CausalLmLoss.ofHidden(model.languageModel(), model.hidden(merged, null), merged.labelTensor(),
+                    LlavaPreprocessor.IGNORE_INDEX);
             double value = loss.item();
             if (Double.isFinite(value)) {
                 loss.mul(1.0 / o.gradAccum()).backward();

@@ -43,8 +43,8 @@ class LlavaTrainStepParityTest {
                 assertArrayEquals(ex.get("merged.attention_mask").toLongArray(),
                         Arrays.stream(batch.attentionMask().toDoubleArray()).mapToLong(d -> (long) d).toArray());
                 assertEquals(ex.get("train.num_targets").getLong(), CausalLmLoss.targets(batch.labels(), -100));
-                Tensor logits = m.logits(batch);
-                loss = CausalLmLoss.of(logits, batch.labelTensor(), -100);
+                // the trainer's path: the LM head runs on the supervised positions only
+                loss = CausalLmLoss.ofHidden(m.languageModel(), m.hidden(batch, null), batch.labelTensor(), -100);
                 assertEquals(ex.get("train.loss").item(), loss.item(), 1e-6 * Math.abs(ex.get("train.loss").item()), "loss");
                 loss.backward();
             }
@@ -72,7 +72,7 @@ class LlavaTrainStepParityTest {
                 params.values().forEach(p -> p.value().zeroGrad());
                 MergedBatch b2 = MergedBatch.build(m.languageModel(), ids, labels, m.imageFeatures(pixels),
                         m.config().imageTokenIndex(), -100, MergedBatch.Padding.RIGHT);
-                Tensor loss2 = CausalLmLoss.of(m.logits(b2), b2.labelTensor(), -100);
+                Tensor loss2 = CausalLmLoss.ofHidden(m.languageModel(), m.hidden(b2, null), b2.labelTensor(), -100);
                 assertEquals(ex.get("adamw.step2.loss").item(), loss2.item(), 1e-4 * Math.abs(ex.get("adamw.step2.loss").item()), "loss after step 1");
                 loss2.backward();
             }
