@@ -1,7 +1,5 @@
 package dev.llava4j.backend.cpu;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -27,7 +25,7 @@ public final class Parallel {
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private static volatile int threads = initialThreads();
-    private static volatile ExecutorService pool;
+    private static volatile HelperPool pool;
 
     private Parallel() {
     }
@@ -46,7 +44,7 @@ public final class Parallel {
             return;
         }
         threads = count;
-        ExecutorService old = pool;
+        HelperPool old = pool;
         pool = null;
         if (old != null) {
             old.shutdown();
@@ -66,10 +64,7 @@ public final class Parallel {
             return;
         }
         Job job = new Job(n, body, Thread.currentThread());
-        ExecutorService executor = pool();
-        for (int h = 0; h < helpers; h++) {
-            executor.execute(job::runAsHelper);
-        }
+        pool().execute(job::work, helpers);
         // While the caller works on this job, kernels it calls run inline like on a worker: the workers are
         // busy with this same job, so fanning out again would only queue tasks behind it.
         IN_WORKER.set(Boolean.TRUE);
@@ -107,27 +102,18 @@ public final class Parallel {
         return (int) ((long) n * c / chunks);
     }
 
-    private static ExecutorService pool() {
-        ExecutorService p = pool;
+    private static HelperPool pool() {
+        HelperPool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    p = Executors.newFixedThreadPool(Math.max(1, threads - 1), Parallel::newWorker);
+                    p = new HelperPool(Math.max(1, threads - 1), () -> IN_WORKER.set(Boolean.TRUE));
                     pool = p;
                 }
             }
         }
         return p;
-    }
-
-    private static Thread newWorker(Runnable r) {
-        Thread t = new Thread(() -> {
-            IN_WORKER.set(Boolean.TRUE);
-            r.run();
-        }, "llava4j-cpu-worker");
-        t.setDaemon(true);
-        return t;
     }
 
     private static int initialThreads() {
@@ -160,10 +146,6 @@ public final class Parallel {
             this.n = n;
             this.body = body;
             this.caller = caller;
-        }
-
-        void runAsHelper() {
-            work();
         }
 
         void work() {
