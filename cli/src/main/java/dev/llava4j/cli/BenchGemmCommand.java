@@ -34,6 +34,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
     int reps;
     @Option(names = "--json", description = "One JSON line.")
     boolean json;
+    @Option(names = "--a-transposed", description = "A is the transposed view of a row-major [k, m] matrix, as in a"
+            + " weight gradient xᵀ·dy (default: A row-major [m, k]; B is always Wᵀ of a row-major [n, k] W, as in y = x·Wᵀ).")
+    boolean aTransposed;
 
     @Override
     public Integer call() {
@@ -42,7 +45,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         }
         DType wt = ModelOptions.parseDtype(dtype);
         Generator g = new Generator(1);
-        Tensor a = Tensor.randn(g, m, k);
+        Tensor a = aTransposed ? Tensor.randn(g, k, m).mT() : Tensor.randn(g, m, k);
         Tensor w = Tensor.randn(g, n, k).to(wt);
         Tensor out = Tensor.empty(m, n);
         Tensor b = w.mT();
@@ -76,6 +79,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
             line.put("gflops", Math.round(flop / (median * 1e6) * 100) / 100.0);
             line.put("ms", Math.round(median * 10000) / 10000.0);
             line.put("engine", "llava4j");
+            if (aTransposed) {
+                line.put("a_transposed", true);
+            }
             line.put("calls_per_sample", calls);
             line.put("min_ms", Math.round(ms[0] * 10000) / 10000.0);
             line.put("max_ms", Math.round(ms[reps - 1] * 10000) / 10000.0);

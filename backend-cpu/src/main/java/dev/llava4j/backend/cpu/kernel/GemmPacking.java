@@ -11,6 +11,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies strided blocks of A and B into the contiguous panel layouts {@link MicroKernel} reads,
@@ -25,38 +28,85 @@ final class GemmPacking {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** MR floats: one p of an interleaved A panel. */
+    private static final VectorSpecies<Float> MR_FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorShuffle<Float> ZIP1_LOW = zip(1, false);
+    private static final VectorShuffle<Float> ZIP1_HIGH = zip(1, true);
+    private static final VectorShuffle<Float> ZIP2_LOW = zip(2, false);
+    private static final VectorShuffle<Float> ZIP2_HIGH = zip(2, true);
+
     private GemmPacking() {
     }
 
     /**
      * Packs the mc x kc block of A starting at element {@code base} into MR-row panels:
-     * dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p].
+     * dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p]. Full panels of a row-major A (activations) are transposed
+     * a vector of p at a time; a transposed A (contiguous columns) copies MR floats per p.
      */
     static void packA(MemorySegment a, long base, long rowStride, long colStride, int mc, int kc, float[] dst) {
         for (int i0 = 0, d = 0; i0 < mc; i0 += MR, d += MR * kc) {
             int rows = Math.min(MR, mc - i0);
             long panel = base + i0 * rowStride;
-            if (colStride <= rowStride) {
-                for (int i = 0; i < rows; i++) {
-                    long src = panel + i * rowStride;
-                    for (int p = 0, o = d + i; p < kc; p++, o += MR) {
-                        dst[o] = a.getAtIndex(FLOAT, src + p * colStride);
-                    }
-                }
-            } else {
-                for (int p = 0, o = d; p < kc; p++, o += MR) {
-                    long src = panel + p * colStride;
-                    for (int i = 0; i < rows; i++) {
-                        dst[o + i] = a.getAtIndex(FLOAT, src + i * rowStride);
-                    }
+            int p = 0;
+            if (rows == MR && colStride == 1) {
+                p = interleaveRows(a, panel, rowStride, kc, dst, d);
+            } else if (rows == MR && rowStride == 1) {
+                for (int o = d; p < kc; p++, o += MR) {
+                    FloatVector.fromMemorySegment(MR_FLOATS, a, (panel + p * colStride) * Float.BYTES, LE).intoArray(dst, o);
                 }
             }
-            if (rows < MR) {
-                for (int p = 0, o = d; p < kc; p++, o += MR) {
-                    Arrays.fill(dst, o + rows, o + MR, 0f);
+            for (int o = d + p * MR; p < kc; p++, o += MR) {
+                long src = panel + p * colStride;
+                for (int i = 0; i < rows; i++) {
+                    dst[o + i] = a.getAtIndex(FLOAT, src + i * rowStride);
                 }
+                Arrays.fill(dst, o + rows, o + MR, 0f);
             }
         }
+    }
+
+    /**
+     * dst[d + p*MR + i] = row i at p, for the four contiguous rows starting at element {@code panel}, a vector of p
+     * at a time (two rounds of zipping: rows 0/1 and 2/3 lane by lane, then those pairs two lanes by two). Returns
+     * the first p it did not pack.
+     */
+    private static int interleaveRows(MemorySegment a, long panel, long rowStride, int kc, float[] dst, int d) {
+        long row0 = panel * Float.BYTES;
+        long rowBytes = rowStride * Float.BYTES;
+        int p = 0;
+        for (int o = d; p + L <= kc; p += L, o += MR * L) {
+            long at = row0 + (long) p * Float.BYTES;
+            FloatVector r0 = FloatVector.fromMemorySegment(F, a, at, LE);
+            FloatVector r1 = FloatVector.fromMemorySegment(F, a, at + rowBytes, LE);
+            FloatVector r2 = FloatVector.fromMemorySegment(F, a, at + 2 * rowBytes, LE);
+            FloatVector r3 = FloatVector.fromMemorySegment(F, a, at + 3 * rowBytes, LE);
+            FloatVector lo01 = r0.rearrange(ZIP1_LOW, r1);
+            FloatVector hi01 = r0.rearrange(ZIP1_HIGH, r1);
+            FloatVector lo23 = r2.rearrange(ZIP1_LOW, r3);
+            FloatVector hi23 = r2.rearrange(ZIP1_HIGH, r3);
+            lo01.rearrange(ZIP2_LOW, lo23).intoArray(dst, o);
+            lo01.rearrange(ZIP2_HIGH, lo23).intoArray(dst, o + L);
+            hi01.rearrange(ZIP2_LOW, hi23).intoArray(dst, o + 2 * L);
+            hi01.rearrange(ZIP2_HIGH, hi23).intoArray(dst, o + 3 * L);
+        }
+        return p;
+    }
+
+    /**
+     * The two-vector shuffle that zips groups of {@code unit} lanes from the low ({@code high} false) or high half
+     * of this vector and of the second vector: x0, y0, x1, y1, ... for unit 1; x0 x1, y0 y1, x2 x3, ... for unit 2.
+     */
+    private static VectorShuffle<Float> zip(int unit, boolean high) {
+        int[] source = new int[L];
+        int start = high ? L / 2 : 0;
+        for (int n = 0; n < L; n++) {
+            int group = n / (2 * unit);
+            int within = n % (2 * unit);
+            source[n] = within < unit ? start + group * unit + within : L + start + group * unit + within - unit;
+        }
+        return VectorShuffle.fromArray(F, source, 0);
     }
 
     /**
