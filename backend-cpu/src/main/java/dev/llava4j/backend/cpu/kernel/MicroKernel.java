@@ -87,21 +87,28 @@ final class MicroKernel {
             c30.intoArray(tile, 3 * NR);
             c31.intoArray(tile, 3 * NR + L);
         } else {
-            store(c00, c01, c, cByte, accumulate);
-            store(c10, c11, c, cByte + cRowBytes, accumulate);
-            store(c20, c21, c, cByte + 2 * cRowBytes, accumulate);
-            store(c30, c31, c, cByte + 3 * cRowBytes, accumulate);
+            // written out rather than through a helper taking the vectors: a helper that C2 does not inline
+            // (it may already be compiled on its own, "too big" to inline) gets its vectors boxed, and the
+            // whole kernel runs several times slower; this happened in about a third of the runs
+            long c1 = cByte + (long) L * Float.BYTES;
+            if (accumulate) {
+                c00 = c00.add(FloatVector.fromMemorySegment(F, c, cByte, LE));
+                c01 = c01.add(FloatVector.fromMemorySegment(F, c, c1, LE));
+                c10 = c10.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes, LE));
+                c11 = c11.add(FloatVector.fromMemorySegment(F, c, c1 + cRowBytes, LE));
+                c20 = c20.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes, LE));
+                c21 = c21.add(FloatVector.fromMemorySegment(F, c, c1 + 2 * cRowBytes, LE));
+                c30 = c30.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes, LE));
+                c31 = c31.add(FloatVector.fromMemorySegment(F, c, c1 + 3 * cRowBytes, LE));
+            }
+            c00.intoMemorySegment(c, cByte, LE);
+            c01.intoMemorySegment(c, c1, LE);
+            c10.intoMemorySegment(c, cByte + cRowBytes, LE);
+            c11.intoMemorySegment(c, c1 + cRowBytes, LE);
+            c20.intoMemorySegment(c, cByte + 2 * cRowBytes, LE);
+            c21.intoMemorySegment(c, c1 + 2 * cRowBytes, LE);
+            c30.intoMemorySegment(c, cByte + 3 * cRowBytes, LE);
+            c31.intoMemorySegment(c, c1 + 3 * cRowBytes, LE);
         }
-    }
-
-    /** One row of the tile: two vectors written (or added) to C at byte {@code at}. */
-    private static void store(FloatVector v0, FloatVector v1, MemorySegment c, long at, boolean accumulate) {
-        long at1 = at + (long) L * Float.BYTES;
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromMemorySegment(F, c, at, LE));
-            v1 = v1.add(FloatVector.fromMemorySegment(F, c, at1, LE));
-        }
-        v0.intoMemorySegment(c, at, LE);
-        v1.intoMemorySegment(c, at1, LE);
     }
 }
