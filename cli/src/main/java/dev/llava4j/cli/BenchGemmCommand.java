@@ -52,13 +52,16 @@ public final class BenchGemmCommand implements Callable<Integer> {
         Backend be = a.backend();
         try (GradMode.Guard ng = GradMode.noGrad()) {
             double flop = 2.0 * m * n * k;
-            int calls = 1;
-            for (int i = 0; i < 3; i++) {
+            // warm-up: at least 20 calls and half a second, so the JIT has compiled the kernels (on 2 cores its
+            // compiler threads compete with the kernel's threads; 3 calls left the first timed samples 30 % slow)
+            long warmStart = System.nanoTime();
+            long dt = 0;
+            for (int i = 0; i < 20 || System.nanoTime() - warmStart < 500_000_000L; i++) {
                 long t0 = System.nanoTime();
                 be.matmul(a, b, out);
-                long dt = System.nanoTime() - t0;
-                calls = (int) Math.max(1, Math.min(10_000, 50e6 / Math.max(dt, 1)));
+                dt = System.nanoTime() - t0;
             }
+            int calls = (int) Math.max(1, Math.min(10_000, 50e6 / Math.max(dt, 1)));
             double[] ms = new double[reps];
             for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
