@@ -56,6 +56,10 @@ public class KernelBench {
     private Tensor v;
     private Tensor attnOut;
     private Tensor attnLse;
+    private Tensor attnGrad;
+    private Tensor gq;
+    private Tensor gk;
+    private Tensor gv;
     private Tensor p;
     private Tensor m;
     private Tensor vv;
@@ -86,6 +90,11 @@ public class KernelBench {
         v = BenchSupport.random(8, DType.F32, 1, 32, rows, 128);
         attnOut = Tensor.empty(1, 32, rows, 128);
         attnLse = Tensor.empty(1, 32, rows);
+        attnGrad = BenchSupport.random(11, DType.F32, 1, 32, rows, 128);
+        gq = Tensor.empty(1, 32, rows, 128);
+        gk = Tensor.empty(1, 32, rows, 128);
+        gv = Tensor.empty(1, 32, rows, 128);
+        BenchSupport.CPU.attention(q, k, v, null, true, 1 / Math.sqrt(128), attnOut, attnLse);
         p = BenchSupport.random(9, DType.F32, 4096 * 4096);
         m = Tensor.zeros(4096 * 4096);
         vv = Tensor.zeros(4096 * 4096);
@@ -151,6 +160,15 @@ public class KernelBench {
     public Tensor causalAttention() {
         BenchSupport.CPU.attention(q, k, v, null, true, 1 / Math.sqrt(128), attnOut, attnLse);
         return attnOut;
+    }
+
+    /** The training backward of causalAttention (gk and gv are accumulated into, so they start from zero). */
+    @Benchmark
+    public Tensor causalAttentionBackward() {
+        BenchSupport.CPU.fill(gk, 0);
+        BenchSupport.CPU.fill(gv, 0);
+        BenchSupport.CPU.attentionBackward(q, k, v, null, true, 1 / Math.sqrt(128), attnOut, attnLse, attnGrad, gq, gk, gv);
+        return gq;
     }
 
     @Benchmark

@@ -23,8 +23,7 @@ final class CpuAttention {
 
     /** Storage offset of element (a, b, c, 0) of a 4-d view. */
     static long base(Tensor t, int a, int b, int c) {
-        int[] s = t.strides();
-        return t.offset() + (long) a * s[0] + (long) b * s[1] + (long) c * s[2];
+        return t.offset() + (long) a * t.stride(0) + (long) b * t.stride(1) + (long) c * t.stride(2);
     }
 
     static boolean supported(Tensor q, Tensor k, Tensor v, Tensor mask) {
