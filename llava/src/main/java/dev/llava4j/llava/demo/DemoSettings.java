@@ -2,13 +2,15 @@ package dev.llava4j.llava.demo;
 
 /**
  * Sizes of one demo run: the world, the two stand-ins and the two LLaVA stages. {@link #full()} is sized for
- * the 10-minute budget on a 2-core CPU (581.3 s in a slow phase of the development VM), {@link #quick()} to be a
- * CI smoke test. Stage 1 got more steps and a higher learning rate once the captions were pretrained in its
+ * the 10-minute budget on a 2-core CPU (85-95 s on the development VM since the attention fix, 581 s before),
+ * {@link #quick()} to be a CI smoke test. Stage 1 got more steps and a higher learning rate once the captions were pretrained in its
  * layout: with 1500 steps at 3e-3 instead of 600, the frozen language model answered 0.58 instead of 0.30 of the
  * held-out colour/shape questions from the projected image (probe runs on the full world). The language
  * stand-in has 4 heads and starts with 400 steps of lookup drills ({@link DemoCorpus#lookupDrills}): its
  * ceiling with the true cell tokens rose from 0.581 to 0.904, stage 1 then reaches 0.346 from the image (0.456
- * before: the stand-in reads captions less well), and stage 2 ends at 0.787 (0.713 before).
+ * before: the stand-in reads captions less well), and stage 2 ends at 0.787 (0.713 before). Since the LM head runs
+ * only on supervised positions (other rounding): 0.971, 0.386 and 0.754; 3x the stage steps (0.721) or 3x the
+ * training images (0.733) did not help.
  *
  * @param trainImages images the world generates for training (stage 1 gets one caption per image, stage 2
  *                    about four records per image)
