@@ -21,8 +21,13 @@ final class GemmBlocking {
     static final int L = F.length();
     /** Rows of the register tile; {@link MicroKernel} is written out for exactly this many. */
     static final int MR = 4;
-    /** Columns of the register tile: two vectors. */
-    static final int NR = 2 * L;
+    /**
+     * Vectors per row of the register tile: 4 with 512-bit vectors (32 registers hold the 16 accumulators, 4 B
+     * vectors and a broadcast), 2 with narrower ones (AVX2's 16 registers: 8 accumulators, see {@link MicroKernel}).
+     */
+    static final int NV = L >= 16 ? 4 : 2;
+    /** Columns of the register tile. */
+    static final int NR = NV * L;
 
     static final int KC = property("llava4j.gemm.kc", 512, 1);
     static final int MC = property("llava4j.gemm.mc", 96, MR);

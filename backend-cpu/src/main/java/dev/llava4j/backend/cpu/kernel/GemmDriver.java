@@ -85,35 +85,32 @@ final class GemmDriver {
     private static void writeFullWidthTile(float[] tile, int rows, MemorySegment c, long cIndex, long cRowStride,
                                            float alpha, float beta) {
         for (int i = 0; i < rows; i++) {
-            long byte0 = (cIndex + i * cRowStride) * Float.BYTES;
-            long byte1 = byte0 + (long) L * Float.BYTES;
-            FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
-            FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
-            if (beta != 0f) {
-                t0 = FloatVector.fromMemorySegment(F, c, byte0, LE).mul(beta).add(t0);
-                t1 = FloatVector.fromMemorySegment(F, c, byte1, LE).mul(beta).add(t1);
+            long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
+            for (int v = 0; v < NR; v += L) {
+                long at = rowByte + (long) v * Float.BYTES;
+                FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
+                if (beta != 0f) {
+                    t = FloatVector.fromMemorySegment(F, c, at, LE).mul(beta).add(t);
+                }
+                t.intoMemorySegment(c, at, LE);
             }
-            t0.intoMemorySegment(c, byte0, LE);
-            t1.intoMemorySegment(c, byte1, LE);
         }
     }
 
     /** Right-edge tile: lanes at or beyond {@code cols} are masked off. */
     private static void writeNarrowTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex,
                                         long cRowStride, float alpha, float beta) {
-        VectorMask<Float> mask0 = F.indexInRange(0, cols);
-        VectorMask<Float> mask1 = F.indexInRange(L, cols);
         for (int i = 0; i < rows; i++) {
-            long byte0 = (cIndex + i * cRowStride) * Float.BYTES;
-            long byte1 = byte0 + (long) L * Float.BYTES;
-            FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
-            FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
-            if (beta != 0f) {
-                t0 = FloatVector.fromMemorySegment(F, c, byte0, LE, mask0).mul(beta).add(t0);
-                t1 = FloatVector.fromMemorySegment(F, c, byte1, LE, mask1).mul(beta).add(t1);
+            long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
+            for (int v = 0; v < cols; v += L) {
+                VectorMask<Float> mask = F.indexInRange(v, cols);
+                long at = rowByte + (long) v * Float.BYTES;
+                FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
+                if (beta != 0f) {
+                    t = FloatVector.fromMemorySegment(F, c, at, LE, mask).mul(beta).add(t);
+                }
+                t.intoMemorySegment(c, at, LE, mask);
             }
-            t0.intoMemorySegment(c, byte0, LE, mask0);
-            t1.intoMemorySegment(c, byte1, LE, mask1);
         }
     }
 

@@ -137,15 +137,15 @@ final class GemmPacking {
         }
     }
 
-    /** Full-width panel of a row-major F32 B: each packed row is two vector copies. */
+    /** Full-width panel of a row-major F32 B: each packed row is NR / L vector copies. */
     private static void packRowMajorF32Panel(MemorySegment b, long panel, long rowStride, int kc,
                                              float[] dst, int d) {
         long byteOffset = panel * Float.BYTES;
         long byteStride = rowStride * Float.BYTES;
         for (int p = 0, o = d; p < kc; p++, o += NR, byteOffset += byteStride) {
-            FloatVector.fromMemorySegment(F, b, byteOffset, ByteOrder.LITTLE_ENDIAN).intoArray(dst, o);
-            FloatVector.fromMemorySegment(F, b, byteOffset + (long) L * Float.BYTES, ByteOrder.LITTLE_ENDIAN)
-                    .intoArray(dst, o + L);
+            for (int v = 0; v < NR; v += L) {
+                FloatVector.fromMemorySegment(F, b, byteOffset + (long) v * Float.BYTES, LE).intoArray(dst, o + v);
+            }
         }
     }
 

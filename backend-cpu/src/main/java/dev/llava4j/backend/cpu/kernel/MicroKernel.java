@@ -4,6 +4,7 @@ import static dev.llava4j.backend.cpu.kernel.GemmBlocking.F;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.L;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NV;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -11,14 +12,16 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The register-blocked inner kernel: a 4 x 2L tile of C = packed A micro-panel times packed B
- * micro-panel, with its eight accumulators in separate locals so that C2 keeps them in registers.
+ * The register-blocked inner kernel: a 4 x NV-vector tile of C = packed A micro-panel times packed B micro-panel,
+ * with its accumulators in separate locals so that C2 keeps them in registers. NV is a constant
+ * ({@link GemmBlocking#NV}), so the {@code if (NV == 4)} parts fold away on AVX2.
  *
- * <p>Why 4 x 2 vectors: eight independent FMA chains just cover two FMA pipes of latency 4, and
- * the whole working set (8 accumulators + 2 B vectors + 1 broadcast) fits the 16 registers of AVX2
- * without spilling. Measured with 256-bit vectors on the Zen 4 VM (which exposes AVX2 only), best
- * of several runs in GFLOP/s per CPU-second: 4x2 vectors 93-97, 10x1 87, 3x3 85, 12x1 84,
- * 14x1 50, 6x2 44, 4x3 40, 5x2 36 (the latter spill registers under C2).
+ * <p>Why 4 x 2 vectors on AVX2: eight independent FMA chains just cover two FMA pipes of latency 4, and the whole
+ * working set (8 accumulators + 2 B vectors + 1 broadcast) fits its 16 registers without spilling. Measured with
+ * 256-bit vectors on the Zen 4 VM (which exposes AVX2 only), best of several runs in GFLOP/s per CPU-second: 4x2
+ * vectors 93-97, 10x1 87, 3x3 85, 12x1 84, 14x1 50, 6x2 44, 4x3 40, 5x2 36 (the latter spill registers under C2).
+ * With 512-bit vectors (32 registers; a core that issues two 512-bit FMAs per cycle needs more than eight chains in
+ * flight) the tile is 4 x 4 vectors: 16 accumulators + 4 B vectors + 1 broadcast.
  */
 final class MicroKernel {
 
@@ -29,6 +32,8 @@ final class MicroKernel {
     }
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Bytes of one vector: the distance between a tile row's vectors in C. */
+    private static final long LB = (long) L * Float.BYTES;
 
     private MicroKernel() {
     }
@@ -55,60 +60,150 @@ final class MicroKernel {
 
     private static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, float[] tile,
                                  MemorySegment c, long cByte, long cRowBytes, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F), c23 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F), c32 = FloatVector.zero(F), c33 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int ai = aBase + p * MR;
             int bi = bBase + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector b2 = NV == 4 ? FloatVector.fromArray(F, b, bi + 2 * L) : b0;
+            FloatVector b3 = NV == 4 ? FloatVector.fromArray(F, b, bi + 3 * L) : b0;
             FloatVector a0 = FloatVector.broadcast(F, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
+            if (NV == 4) {
+                c02 = a0.fma(b2, c02);
+                c03 = a0.fma(b3, c03);
+            }
             FloatVector a1 = FloatVector.broadcast(F, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
+            if (NV == 4) {
+                c12 = a1.fma(b2, c12);
+                c13 = a1.fma(b3, c13);
+            }
             FloatVector a2 = FloatVector.broadcast(F, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
+            if (NV == 4) {
+                c22 = a2.fma(b2, c22);
+                c23 = a2.fma(b3, c23);
+            }
             FloatVector a3 = FloatVector.broadcast(F, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
+            if (NV == 4) {
+                c32 = a3.fma(b2, c32);
+                c33 = a3.fma(b3, c33);
+            }
         }
         if (tile != null) {
             c00.intoArray(tile, 0);
             c01.intoArray(tile, L);
+            if (NV == 4) {
+                c02.intoArray(tile, 2 * L);
+            }
+            if (NV == 4) {
+                c03.intoArray(tile, 3 * L);
+            }
             c10.intoArray(tile, NR);
             c11.intoArray(tile, NR + L);
+            if (NV == 4) {
+                c12.intoArray(tile, NR + 2 * L);
+            }
+            if (NV == 4) {
+                c13.intoArray(tile, NR + 3 * L);
+            }
             c20.intoArray(tile, 2 * NR);
             c21.intoArray(tile, 2 * NR + L);
+            if (NV == 4) {
+                c22.intoArray(tile, 2 * NR + 2 * L);
+            }
+            if (NV == 4) {
+                c23.intoArray(tile, 2 * NR + 3 * L);
+            }
             c30.intoArray(tile, 3 * NR);
             c31.intoArray(tile, 3 * NR + L);
+            if (NV == 4) {
+                c32.intoArray(tile, 3 * NR + 2 * L);
+            }
+            if (NV == 4) {
+                c33.intoArray(tile, 3 * NR + 3 * L);
+            }
         } else {
             // written out rather than through a helper taking the vectors: a helper that C2 does not inline
             // (it may already be compiled on its own, "too big" to inline) gets its vectors boxed, and the
             // whole kernel runs several times slower; this happened in about a third of the runs
-            long c1 = cByte + (long) L * Float.BYTES;
             if (accumulate) {
                 c00 = c00.add(FloatVector.fromMemorySegment(F, c, cByte, LE));
-                c01 = c01.add(FloatVector.fromMemorySegment(F, c, c1, LE));
+                c01 = c01.add(FloatVector.fromMemorySegment(F, c, cByte + LB, LE));
+                if (NV == 4) {
+                    c02 = c02.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * LB, LE));
+                }
+                if (NV == 4) {
+                    c03 = c03.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * LB, LE));
+                }
                 c10 = c10.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes, LE));
-                c11 = c11.add(FloatVector.fromMemorySegment(F, c, c1 + cRowBytes, LE));
+                c11 = c11.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + LB, LE));
+                if (NV == 4) {
+                    c12 = c12.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + 2 * LB, LE));
+                }
+                if (NV == 4) {
+                    c13 = c13.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + 3 * LB, LE));
+                }
                 c20 = c20.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes, LE));
-                c21 = c21.add(FloatVector.fromMemorySegment(F, c, c1 + 2 * cRowBytes, LE));
+                c21 = c21.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + LB, LE));
+                if (NV == 4) {
+                    c22 = c22.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + 2 * LB, LE));
+                }
+                if (NV == 4) {
+                    c23 = c23.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + 3 * LB, LE));
+                }
                 c30 = c30.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes, LE));
-                c31 = c31.add(FloatVector.fromMemorySegment(F, c, c1 + 3 * cRowBytes, LE));
+                c31 = c31.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + LB, LE));
+                if (NV == 4) {
+                    c32 = c32.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + 2 * LB, LE));
+                }
+                if (NV == 4) {
+                    c33 = c33.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + 3 * LB, LE));
+                }
             }
             c00.intoMemorySegment(c, cByte, LE);
-            c01.intoMemorySegment(c, c1, LE);
+            c01.intoMemorySegment(c, cByte + LB, LE);
+            if (NV == 4) {
+                c02.intoMemorySegment(c, cByte + 2 * LB, LE);
+            }
+            if (NV == 4) {
+                c03.intoMemorySegment(c, cByte + 3 * LB, LE);
+            }
             c10.intoMemorySegment(c, cByte + cRowBytes, LE);
-            c11.intoMemorySegment(c, c1 + cRowBytes, LE);
+            c11.intoMemorySegment(c, cByte + cRowBytes + LB, LE);
+            if (NV == 4) {
+                c12.intoMemorySegment(c, cByte + cRowBytes + 2 * LB, LE);
+            }
+            if (NV == 4) {
+                c13.intoMemorySegment(c, cByte + cRowBytes + 3 * LB, LE);
+            }
             c20.intoMemorySegment(c, cByte + 2 * cRowBytes, LE);
-            c21.intoMemorySegment(c, c1 + 2 * cRowBytes, LE);
+            c21.intoMemorySegment(c, cByte + 2 * cRowBytes + LB, LE);
+            if (NV == 4) {
+                c22.intoMemorySegment(c, cByte + 2 * cRowBytes + 2 * LB, LE);
+            }
+            if (NV == 4) {
+                c23.intoMemorySegment(c, cByte + 2 * cRowBytes + 3 * LB, LE);
+            }
             c30.intoMemorySegment(c, cByte + 3 * cRowBytes, LE);
-            c31.intoMemorySegment(c, c1 + 3 * cRowBytes, LE);
+            c31.intoMemorySegment(c, cByte + 3 * cRowBytes + LB, LE);
+            if (NV == 4) {
+                c32.intoMemorySegment(c, cByte + 3 * cRowBytes + 2 * LB, LE);
+            }
+            if (NV == 4) {
+                c33.intoMemorySegment(c, cByte + 3 * cRowBytes + 3 * LB, LE);
+            }
         }
+
     }
 }
