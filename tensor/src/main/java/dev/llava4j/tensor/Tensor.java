@@ -806,7 +806,7 @@ public final class Tensor {
      */
     void accumulateGrad(Tensor g, boolean mayTakeOver) {
         if (grad == null && mayTakeOver && ownsWholeStorage(g) && g.dtype == dtype && g.device() == device()) {
-            TensorScope.release(g.storage);
+            TensorScope.escape(g.storage);
             grad = g.detach();
         } else if (grad == null) {
             grad = TensorScope.outside(() -> {

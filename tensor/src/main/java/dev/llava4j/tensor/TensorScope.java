@@ -81,7 +81,7 @@ public final class TensorScope implements AutoCloseable {
      * Hands a storage to the garbage collector (or to an explicit {@code release()}): no open scope on this thread
      * frees it when it closes. Autograd uses this to keep a parameter gradient that was computed inside a step.
      */
-    static void release(Storage storage) {
+    static void escape(Storage storage) {
         for (TensorScope s : STACK.get()) {
             s.kept.add(storage);
         }
