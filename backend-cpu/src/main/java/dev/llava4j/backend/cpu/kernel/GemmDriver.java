@@ -72,44 +72,29 @@ final class GemmDriver {
         }
     }
 
-    /** C[i][j] = alpha * tile[i][j] + beta * C[i][j] for i &lt; rows, j &lt; cols; C is not read when beta is 0. */
+    /**
+     * C[i][j] = alpha * tile[i][j] + beta * C[i][j] for i &lt; rows, j &lt; cols; C is not read when beta is 0. A
+     * vector that reaches past {@code cols} (right-edge tile) is masked.
+     */
     static void writeTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
                           float alpha, float beta) {
-        if (cols == NR) {
-            writeFullWidthTile(tile, rows, c, cIndex, cRowStride, alpha, beta);
-        } else {
-            writeNarrowTile(tile, rows, cols, c, cIndex, cRowStride, alpha, beta);
-        }
-    }
-
-    private static void writeFullWidthTile(float[] tile, int rows, MemorySegment c, long cIndex, long cRowStride,
-                                           float alpha, float beta) {
-        for (int i = 0; i < rows; i++) {
-            long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
-            for (int v = 0; v < NR; v += L) {
-                long at = rowByte + (long) v * Float.BYTES;
-                FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
-                if (beta != 0f) {
-                    t = FloatVector.fromMemorySegment(F, c, at, LE).mul(beta).add(t);
-                }
-                t.intoMemorySegment(c, at, LE);
-            }
-        }
-    }
-
-    /** Right-edge tile: lanes at or beyond {@code cols} are masked off. */
-    private static void writeNarrowTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex,
-                                        long cRowStride, float alpha, float beta) {
         for (int i = 0; i < rows; i++) {
             long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
             for (int v = 0; v < cols; v += L) {
-                VectorMask<Float> mask = F.indexInRange(v, cols);
                 long at = rowByte + (long) v * Float.BYTES;
                 FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
-                if (beta != 0f) {
-                    t = FloatVector.fromMemorySegment(F, c, at, LE, mask).mul(beta).add(t);
+                if (v + L <= cols) {
+                    if (beta != 0f) {
+                        t = FloatVector.fromMemorySegment(F, c, at, LE).mul(beta).add(t);
+                    }
+                    t.intoMemorySegment(c, at, LE);
+                } else {
+                    VectorMask<Float> mask = F.indexInRange(v, cols);
+                    if (beta != 0f) {
+                        t = FloatVector.fromMemorySegment(F, c, at, LE, mask).mul(beta).add(t);
+                    }
+                    t.intoMemorySegment(c, at, LE, mask);
                 }
-                t.intoMemorySegment(c, at, LE, mask);
             }
         }
     }

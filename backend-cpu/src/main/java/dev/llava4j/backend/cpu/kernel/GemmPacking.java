@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * converting BF16/F16 to F32 on the way. Panels on the right/bottom edge are zero-padded to full
  * MR/NR width so the kernel never needs a tail case.
  *
- * <p>Loop order follows the smaller source stride so that reads stay sequential whatever the
- * transposition; writes go to the packed buffers, which are cache resident.
+ * <p>The common layouts are copied with vectors: a row-major A is transposed a vector at a time, a transposed A
+ * copies MR floats per k, a row-major F32 B copies whole panel rows. Other strides and dtypes go element by
+ * element; writes go to the packed buffers, which are cache resident.
  */
 final class GemmPacking {
 
