@@ -138,7 +138,9 @@ public final class DemoCorpus {
      * {@link StandInLanguageModel.Settings#drillSteps}), they teach the lookups by shape that the mixed texts
      * alone never did: on the samples of the full world, a PyTorch copy of the 2-layer stand-in answered the
      * held-out colour questions 0.51-0.60 from the true cell tokens after training on the mixed texts alone, and
-     * 0.68-1.0 (three seeds) after 400 drill steps, 300 mixed steps with 75 % drills, and 4 heads.
+     * 0.68-1.0 (three seeds) after 400 drill steps, 300 mixed steps with 75 % drills, and 4 heads. (The mixed
+     * texts also let half of their colour and shape questions be answered from an earlier turn until the
+     * conversations were split, see {@link TrainingRecords#withoutGiveaways}.)
      */
     public List<LanguageSample> lookupDrills(LlamaTokenizer tokenizer) {
         return drills.stream().map(d -> sample(d, tokenizer)).toList();
@@ -271,7 +273,10 @@ public final class DemoCorpus {
      * not change that.)
      */
     static LanguageText sceneText(Scene scene, Generator random) {
-        List<LanguageText> chunks = chunks(scene, pairs(TrainingRecords.shortAnswerTurns(scene, random)));
+        List<LanguageText> chunks = new ArrayList<>();
+        for (List<String> conversation : TrainingRecords.shortAnswerConversations(scene, random)) {
+            chunks.addAll(chunks(scene, pairs(conversation)));
+        }
         return chunks.get(random.nextInt(chunks.size()));
     }
 

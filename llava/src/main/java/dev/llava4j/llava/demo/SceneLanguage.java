@@ -57,18 +57,21 @@ final class SceneLanguage {
             case COLOR -> {
                 for (Shape shape : Shape.values()) {
                     if (scene.count(shape) == 1) {
-                        ShapeColor c = only(scene, shape).color();
+                        SceneObject o = only(scene, shape);
+                        ShapeColor c = o.color();
                         out.add(new Question(kind, "What color is the " + shape.word() + "?", capitalise(c.word()),
-                                "The " + shape.word() + " is " + c.word() + "."));
+                                "The " + shape.word() + " is " + c.word() + ".", o.name()));
                     }
                 }
             }
             case SHAPE -> {
                 for (ShapeColor color : ShapeColor.values()) {
                     if (scene.count(color) == 1) {
-                        Shape s = only(scene, color).shape();
+                        SceneObject o = only(scene, color);
+                        Shape s = o.shape();
                         out.add(new Question(kind, "What shape is the " + color.word() + " object?",
-                                capitalise(s.word()), "The " + color.word() + " object is a " + s.word() + "."));
+                                capitalise(s.word()), "The " + color.word() + " object is a " + s.word() + ".",
+                                o.name()));
                     }
                 }
             }
@@ -81,14 +84,14 @@ final class SceneLanguage {
                         default -> "There are " + NUMBER_WORDS[n] + " " + shape.plural() + ".";
                     };
                     out.add(new Question(kind, "How many " + shape.plural() + " are there?", Integer.toString(n),
-                            sentence));
+                            sentence, null));
                 }
             }
             case POSITION -> {
                 for (SceneObject o : scene.objects()) {
                     if (scene.count(o.color(), o.shape()) == 1) {
                         out.add(new Question(kind, "Where is the " + o.name() + "?", capitalise(o.cell().label()),
-                                "The " + o.name() + " is " + o.cell().phrase() + "."));
+                                "The " + o.name() + " is " + o.cell().phrase() + ".", o.name()));
                     }
                 }
             }
@@ -104,7 +107,8 @@ final class SceneLanguage {
         String article = "a " + name;
         return new Question(QuestionKind.EXISTENCE, "Is there " + article + " in the image?",
                 present ? "Yes" : "No",
-                present ? "Yes, there is " + article + " in the image." : "No, there is no " + name + " in the image.");
+                present ? "Yes, there is " + article + " in the image." : "No, there is no " + name + " in the image.",
+                present ? name : null);
     }
 
     private static SceneObject only(Scene scene, Shape shape) {

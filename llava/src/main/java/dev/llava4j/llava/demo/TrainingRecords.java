@@ -5,7 +5,9 @@ import dev.llava4j.llava.data.LlavaRecord;
 import dev.llava4j.llava.train.Permutations;
 import dev.llava4j.tensor.Generator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Builds the LLaVA-format training records of one scene. */
 final class TrainingRecords {
@@ -25,7 +27,11 @@ final class TrainingRecords {
     static List<LlavaRecord> instructionRecords(String id, String image, Scene scene, Generator random) {
         List<LlavaRecord> out = new ArrayList<>();
 
-        out.add(record(id + "-vqa", image, withImage(shortAnswers(vqaQuestions(scene, random)))));
+        List<List<Question>> vqa = withoutGiveaways(vqaQuestions(scene, random));
+        for (int i = 0; i < vqa.size(); i++) {
+            out.add(record(id + "-vqa" + (i == 0 ? "" : Integer.toString(i + 1)), image,
+                    withImage(shortAnswers(vqa.get(i)))));
+        }
 
         List<String> sentences = new ArrayList<>();
         for (Question q : distinctQuestions(scene, 2 + random.nextInt(2), random)) {
@@ -34,15 +40,16 @@ final class TrainingRecords {
         }
         out.add(record(id + "-sentence", image, withImage(sentences)));
 
-        List<String> detail = new ArrayList<>(List.of(
-                "What objects are in the image?", SceneLanguage.objectList(scene),
-                "Describe the image in detail.", SceneLanguage.detailedDescription(scene)));
+        // a position question comes first: after the detailed description its answer could be copied from the text
+        List<String> detail = new ArrayList<>();
         List<Question> where = SceneLanguage.questions(scene, QuestionKind.POSITION);
         if (!where.isEmpty() && random.nextInt(2) == 0) {
             Question q = pick(where, random);
             detail.add(q.text());
             detail.add(q.sentenceAnswer());
         }
+        detail.addAll(List.of("What objects are in the image?", SceneLanguage.objectList(scene),
+                "Describe the image in detail.", SceneLanguage.detailedDescription(scene)));
         out.add(record(id + "-detail", image, withImage(detail)));
 
         out.add(record(id + "-pope", image, withImage(shortAnswers(existenceQuestions(scene, random)))));
@@ -50,13 +57,41 @@ final class TrainingRecords {
     }
 
     /**
-     * The short-answer turns of one scene without an image: the VQA record's, then the yes/no record's (the
-     * random draws differ from {@link #instructionRecords}, which draws its other records in between).
+     * The short-answer conversations of one scene without an image: the VQA records', then the yes/no record's
+     * (the random draws differ from {@link #instructionRecords}, which draws its other records in between).
      */
-    static List<String> shortAnswerTurns(Scene scene, Generator random) {
-        List<String> turns = new ArrayList<>(shortAnswers(vqaQuestions(scene, random)));
-        turns.addAll(shortAnswers(existenceQuestions(scene, random)));
-        return turns;
+    static List<List<String>> shortAnswerConversations(Scene scene, Generator random) {
+        List<List<String>> out = new ArrayList<>();
+        for (List<Question> conversation : withoutGiveaways(vqaQuestions(scene, random))) {
+            out.add(shortAnswers(conversation));
+        }
+        out.add(shortAnswers(existenceQuestions(scene, random)));
+        return out;
+    }
+
+    /**
+     * The questions, in order, spread over as few conversations as possible such that no conversation has two
+     * questions stating the same object's colour and shape ({@link Question#pairing}). Asked "What shape is the
+     * blue object?" (Square) earlier in the same conversation, "What color is the square?" can be answered by
+     * copying from the text, and a model trained on such pairs learns to copy instead of looking at the image.
+     */
+    static List<List<Question>> withoutGiveaways(List<Question> questions) {
+        List<List<Question>> conversations = new ArrayList<>();
+        for (Question q : questions) {
+            List<Question> home = null;
+            for (List<Question> c : conversations) {
+                if (q.pairing() == null || c.stream().noneMatch(x -> q.pairing().equals(x.pairing()))) {
+                    home = c;
+                    break;
+                }
+            }
+            if (home == null) {
+                home = new ArrayList<>();
+                conversations.add(home);
+            }
+            home.add(q);
+        }
+        return conversations;
     }
 
     /** One present and one absent object, in random order (POPE-style). */
@@ -105,7 +140,8 @@ final class TrainingRecords {
 
     /**
      * Up to {@code n} different questions: a random kind among those with a question for this scene, then a
-     * random question of that kind (so rare kinds are not drowned by counting questions).
+     * random question of that kind (so rare kinds are not drowned by counting questions), skipping any that would
+     * state an object's colour and shape a second time (see {@link #withoutGiveaways}).
      */
     static List<Question> distinctQuestions(Scene scene, int n, Generator random) {
         List<List<Question>> byKind = new ArrayList<>();
@@ -116,10 +152,14 @@ final class TrainingRecords {
             }
         }
         List<Question> out = new ArrayList<>();
+        Set<String> stated = new HashSet<>();
         while (out.size() < n && !byKind.isEmpty()) {
             int k = random.nextInt(byKind.size());
             List<Question> qs = byKind.get(k);
-            out.add(qs.remove(random.nextInt(qs.size())));
+            Question q = qs.remove(random.nextInt(qs.size()));
+            if (q.pairing() == null || stated.add(q.pairing())) {
+                out.add(q);
+            }
             if (qs.isEmpty()) {
                 byKind.remove(k);
             }
