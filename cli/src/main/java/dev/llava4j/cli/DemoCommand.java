@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"LLaVA's recipe in miniature: a synthetic world of coloured shapes, tiny stand-in backbones "
                 + "(for CLIP and Vicuna, which cannot be shipped), stage 1 + stage 2 with the real trainer, and a "
                 + "held-out evaluation (short-answer accuracy, the response-format finding, POPE).",
-                "Full run about 10 minutes on 2 cores; --quick about 2 minutes."})
+                "Full run about 2-3 minutes on 2 cores; --quick under a minute."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec

@@ -302,10 +302,13 @@ public final class DemoReport {
                         + "vocabulary %d, %,d parameters | %d steps of batch %d, AdamW lr %.0e, next-token loss on the "
                         + "answers of the training conversations, with the image replaced by a written description "
                         + "of the scene (so it learns to answer from what it is told, as a pretrained LLM can; "
-                        + "LLaVA's instruction data was itself written by a text-only GPT-4 from captions and boxes) "
-                        + "| final loss %.3f |%n%n", s.language().hidden(), s.language().layers(),
-                s.language().heads(), o.vocabSize(), o.language().parameters(), s.language().steps(),
-                s.language().batchSize(), s.language().lr(), o.language().losses().getLast()[1]));
+                        + "LLaVA's instruction data was itself written by a text-only GPT-4 from captions and boxes): "
+                        + "one token per grid cell, the sum of the embeddings of its colour and shape words, plus "
+                        + "Gaussian noise of %.2f times their rms (so that it reads the neighbourhood of each token "
+                        + "and not only the exact sums) | final loss %.3f |%n%n", s.language().hidden(),
+                s.language().layers(), s.language().heads(), o.vocabSize(), o.language().parameters(),
+                s.language().steps(), s.language().batchSize(), s.language().lr(), s.language().cellNoise(),
+                o.language().losses().getLast()[1]));
         md.append(String.format(Locale.ROOT, "**Tokenizer.** The bundled LLaMA tokenizer restricted to the %d pieces the "
                 + "demo's texts need (plus every LLaMA piece inside them, so BPE merges in the same order): a normal "
                 + "`tokenizer.json` whose small ids follow LLaMA's id order (`tokenizer/vocab_remap.json` maps them "

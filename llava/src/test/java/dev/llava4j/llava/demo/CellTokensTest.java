@@ -3,6 +3,7 @@ package dev.llava4j.llava.demo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llava4j.llava.data.ChatTemplate;
@@ -67,7 +68,7 @@ class CellTokensTest {
 
     @Test
     void aCellTokenIsTheSumOfItsWordEmbeddings() {
-        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 0, 0.0, 1, 1e-3, 64);
+        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 0, 0.0, 0.3, 1, 1e-3, 64);
         LlamaForCausalLM lm = new LlamaForCausalLM(s.config(50), Init.normal(new Generator(3), 0.5));
         List<int[]> grid = List.of(new int[] {4, 7}, new int[0], new int[] {9});
         Tensor cells = StandInLanguageModel.cellTokens(lm, List.of(grid, grid));
@@ -82,6 +83,30 @@ class CellTokensTest {
             }
         }
         assertNull(StandInLanguageModel.cellTokens(lm, List.of()));
+    }
+
+    @Test
+    void cellNoiseIsRelativeToTheTokensAndKeepsTheirGradient() {
+        int n = 4 * 9 * 32;
+        Tensor cells = Tensor.normal(new Generator(5), 0, 3.0, 4, 9, 32).requiresGrad(true);
+        Tensor noisy = StandInLanguageModel.withNoise(cells, 0.3, new Generator(6));
+        float[] a = cells.toFloatArray();
+        float[] b = noisy.toFloatArray();
+        double rms = 0;
+        double diff = 0;
+        for (int i = 0; i < n; i++) {
+            rms += a[i] * a[i];
+            diff += (b[i] - a[i]) * (b[i] - a[i]);
+        }
+        rms = Math.sqrt(rms / n);
+        // the noise's standard deviation is 0.3 x the tokens' rms (within sampling error of 1152 draws)
+        assertEquals(0.3 * rms, Math.sqrt(diff / n), 0.03 * rms);
+        noisy.sum().backward();
+        for (float g : cells.grad().toFloatArray()) {
+            assertEquals(1f, g);
+        }
+        assertSame(cells, StandInLanguageModel.withNoise(cells, 0, new Generator(6)));
+        assertNull(StandInLanguageModel.withNoise(null, 0.3, new Generator(6)));
     }
 
     @Test
