@@ -43,7 +43,7 @@ class DemoCommandTest {
         }
         assertTrue(results.path("seconds").isNumber() && results.get("seconds").asDouble() > 0);
         // Grounding bound: colour/shape answers must come from the image. Chance is about 0.22 (1 of 5 colours,
-        // 1 of 4 shapes); the quick run reaches 0.521 with its fixed seed (the full demo 0.925).
+        // 1 of 4 shapes); the quick run reaches 0.589 with its fixed seed (the full demo 0.925).
         assertTrue(results.path("color_shape_accuracy").asDouble() >= 0.3, results.toString());
         // the stage-1 diagnostic: the frozen language model read from the true cell tokens and from the image
         JsonNode reading = results.path("stage1_reading");

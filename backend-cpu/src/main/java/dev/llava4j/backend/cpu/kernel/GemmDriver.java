@@ -34,7 +34,7 @@ final class GemmDriver {
         GemmWorkspace ws = GemmWorkspace.current();
         float[] packedA = ws.packedA;
         float[] packedB = ws.packedB;
-        float[] tile = ws.tile;
+        MemorySegment tile = ws.tile;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
             for (int pc = 0; pc < g.k(); pc += KC) {
@@ -55,17 +55,25 @@ final class GemmDriver {
     }
 
     /** C block (mc x nc at element cIndex) = alpha * packedA·packedB + beta * C block, tile by tile. */
-    static void multiplyBlock(float[] packedA, float[] packedB, float[] tile, int mc, int nc, int kc,
-                                      MemorySegment c, long cIndex, long cRowStride, float alpha, float beta) {
+    static void multiplyBlock(float[] packedA, float[] packedB, MemorySegment tile, int mc, int nc, int kc,
+                              MemorySegment c, long cIndex, long cRowStride, float alpha, float beta) {
+        long cRowBytes = cRowStride * Float.BYTES;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 long cTile = cIndex + ir * cRowStride + jr;
                 if (nr == NR && ir + MR <= mc && alpha == 1f && (beta == 0f || beta == 1f)) {
-                    MicroKernel.multiplyInto(kc, packedA, ir * kc, packedB, jr * kc, c, cTile * Float.BYTES,
-                            cRowStride * Float.BYTES, beta == 1f);
+                    long cByte = cTile * Float.BYTES;
+                    if (beta == 1f) {
+                        MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, c, cByte, cRowBytes, c, cByte,
+                                cRowBytes);
+                    } else {
+                        MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, MicroKernel.ZEROS, 0, 0, c,
+                                cByte, cRowBytes);
+                    }
                 } else {
-                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, tile);
+                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, MicroKernel.ZEROS, 0, 0, tile, 0,
+                            (long) NR * Float.BYTES);
                     writeTile(tile, Math.min(MR, mc - ir), nr, c, cTile, cRowStride, alpha, beta);
                 }
             }
@@ -76,13 +84,13 @@ final class GemmDriver {
      * C[i][j] = alpha * tile[i][j] + beta * C[i][j] for i &lt; rows, j &lt; cols; C is not read when beta is 0. A
      * vector that reaches past {@code cols} (right-edge tile) is masked.
      */
-    static void writeTile(float[] tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
+    static void writeTile(MemorySegment tile, int rows, int cols, MemorySegment c, long cIndex, long cRowStride,
                           float alpha, float beta) {
         for (int i = 0; i < rows; i++) {
             long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
             for (int v = 0; v < cols; v += L) {
                 long at = rowByte + (long) v * Float.BYTES;
-                FloatVector t = FloatVector.fromArray(F, tile, i * NR + v).mul(alpha);
+                FloatVector t = FloatVector.fromMemorySegment(F, tile, ((long) i * NR + v) * Float.BYTES, LE).mul(alpha);
                 if (v + L <= cols) {
                     if (beta != 0f) {
                         t = FloatVector.fromMemorySegment(F, c, at, LE).mul(beta).add(t);

@@ -6,6 +6,9 @@ import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NC;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread packing buffers, allocated once per thread at their maximum size
  * (about (MC + NC) * KC * 4 bytes, 4.4 MB with the defaults) and reused by every call.
@@ -16,7 +19,8 @@ final class GemmWorkspace {
 
     final float[] packedA = new float[MC * KC];
     final float[] packedB = new float[KC * NC];
-    final float[] tile = new float[MR * NR];
+    /** An edge tile or one to be scaled, computed here before it is written to C (native: see MicroKernel). */
+    final MemorySegment tile = Arena.ofAuto().allocate((long) MR * NR * Float.BYTES, 64);
 
     private GemmWorkspace() {
     }

@@ -6,6 +6,7 @@ import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NV;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
@@ -34,32 +35,28 @@ final class MicroKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Bytes of one vector: the distance between a tile row's vectors in C. */
     private static final long LB = (long) L * Float.BYTES;
+    /** One tile row of zeros: the src that {@link #multiply} adds when C is overwritten (row stride 0). */
+    static final MemorySegment ZEROS = Arena.global().allocate((long) NR * Float.BYTES, 64);
 
     private MicroKernel() {
     }
 
     /**
-     * tile[MR][NR] = sum over p &lt; kc of a[aBase + p*MR + i] * b[bBase + p*NR + j].
+     * dst[i][j] = src[i][j] + sum over p &lt; kc of a[aBase + p*MR + i] * b[bBase + p*NR + j] for one MR x NR tile;
+     * dst and src are row-major F32 at the given byte offsets with rows {@code dstRowBytes} / {@code srcRowBytes}
+     * apart. The sum is formed first and src added last. Callers pass src = {@link #ZEROS} with row stride 0 to
+     * overwrite, or src = dst to accumulate onto C.
+     *
+     * <p>No branch inside: a branch that C2 saw go one way only becomes an uncommon trap, and when it was taken
+     * later the compiled kernel was thrown away; C1 could not compile the large method ("out of virtual registers
+     * in linear scan") and the kernel ran interpreted-speed vector code, boxing every vector, about 100x slower
+     * (seen in about 1 of 15 `bench gemm` runs, 1.5 GFLOP/s instead of 170).
      *
      * @param a packed A: kc groups of MR row values
      * @param b packed B: kc groups of NR column values
      */
-    static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, float[] tile) {
-        multiply(kc, a, aBase, b, bBase, tile, null, 0, 0, false);
-    }
-
-    /**
-     * C[i][j] (+)= sum over p &lt; kc of a[aBase + p*MR + i] * b[bBase + p*NR + j] for a full MR x NR tile of a
-     * row-major F32 C at byte {@code cByte} with rows {@code cRowBytes} apart: the accumulators go straight to C,
-     * without the round trip through a tile buffer that edge tiles and alpha/beta scaling need.
-     */
-    static void multiplyInto(int kc, float[] a, int aBase, float[] b, int bBase, MemorySegment c, long cByte,
-                             long cRowBytes, boolean accumulate) {
-        multiply(kc, a, aBase, b, bBase, null, c, cByte, cRowBytes, accumulate);
-    }
-
-    private static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, float[] tile,
-                                 MemorySegment c, long cByte, long cRowBytes, boolean accumulate) {
+    static void multiply(int kc, float[] a, int aBase, float[] b, int bBase, MemorySegment src, long srcByte,
+                         long srcRowBytes, MemorySegment dst, long dstByte, long dstRowBytes) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F), c23 = FloatVector.zero(F);
@@ -100,110 +97,55 @@ final class MicroKernel {
                 c33 = a3.fma(b3, c33);
             }
         }
-        if (tile != null) {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            if (NV == 4) {
-                c02.intoArray(tile, 2 * L);
-            }
-            if (NV == 4) {
-                c03.intoArray(tile, 3 * L);
-            }
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            if (NV == 4) {
-                c12.intoArray(tile, NR + 2 * L);
-            }
-            if (NV == 4) {
-                c13.intoArray(tile, NR + 3 * L);
-            }
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            if (NV == 4) {
-                c22.intoArray(tile, 2 * NR + 2 * L);
-            }
-            if (NV == 4) {
-                c23.intoArray(tile, 2 * NR + 3 * L);
-            }
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            if (NV == 4) {
-                c32.intoArray(tile, 3 * NR + 2 * L);
-            }
-            if (NV == 4) {
-                c33.intoArray(tile, 3 * NR + 3 * L);
-            }
-        } else {
-            // written out rather than through a helper taking the vectors: a helper that C2 does not inline
-            // (it may already be compiled on its own, "too big" to inline) gets its vectors boxed, and the
-            // whole kernel runs several times slower; this happened in about a third of the runs
-            if (accumulate) {
-                c00 = c00.add(FloatVector.fromMemorySegment(F, c, cByte, LE));
-                c01 = c01.add(FloatVector.fromMemorySegment(F, c, cByte + LB, LE));
-                if (NV == 4) {
-                    c02 = c02.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * LB, LE));
-                }
-                if (NV == 4) {
-                    c03 = c03.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * LB, LE));
-                }
-                c10 = c10.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes, LE));
-                c11 = c11.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + LB, LE));
-                if (NV == 4) {
-                    c12 = c12.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + 2 * LB, LE));
-                }
-                if (NV == 4) {
-                    c13 = c13.add(FloatVector.fromMemorySegment(F, c, cByte + cRowBytes + 3 * LB, LE));
-                }
-                c20 = c20.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes, LE));
-                c21 = c21.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + LB, LE));
-                if (NV == 4) {
-                    c22 = c22.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + 2 * LB, LE));
-                }
-                if (NV == 4) {
-                    c23 = c23.add(FloatVector.fromMemorySegment(F, c, cByte + 2 * cRowBytes + 3 * LB, LE));
-                }
-                c30 = c30.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes, LE));
-                c31 = c31.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + LB, LE));
-                if (NV == 4) {
-                    c32 = c32.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + 2 * LB, LE));
-                }
-                if (NV == 4) {
-                    c33 = c33.add(FloatVector.fromMemorySegment(F, c, cByte + 3 * cRowBytes + 3 * LB, LE));
-                }
-            }
-            c00.intoMemorySegment(c, cByte, LE);
-            c01.intoMemorySegment(c, cByte + LB, LE);
-            if (NV == 4) {
-                c02.intoMemorySegment(c, cByte + 2 * LB, LE);
-            }
-            if (NV == 4) {
-                c03.intoMemorySegment(c, cByte + 3 * LB, LE);
-            }
-            c10.intoMemorySegment(c, cByte + cRowBytes, LE);
-            c11.intoMemorySegment(c, cByte + cRowBytes + LB, LE);
-            if (NV == 4) {
-                c12.intoMemorySegment(c, cByte + cRowBytes + 2 * LB, LE);
-            }
-            if (NV == 4) {
-                c13.intoMemorySegment(c, cByte + cRowBytes + 3 * LB, LE);
-            }
-            c20.intoMemorySegment(c, cByte + 2 * cRowBytes, LE);
-            c21.intoMemorySegment(c, cByte + 2 * cRowBytes + LB, LE);
-            if (NV == 4) {
-                c22.intoMemorySegment(c, cByte + 2 * cRowBytes + 2 * LB, LE);
-            }
-            if (NV == 4) {
-                c23.intoMemorySegment(c, cByte + 2 * cRowBytes + 3 * LB, LE);
-            }
-            c30.intoMemorySegment(c, cByte + 3 * cRowBytes, LE);
-            c31.intoMemorySegment(c, cByte + 3 * cRowBytes + LB, LE);
-            if (NV == 4) {
-                c32.intoMemorySegment(c, cByte + 3 * cRowBytes + 2 * LB, LE);
-            }
-            if (NV == 4) {
-                c33.intoMemorySegment(c, cByte + 3 * cRowBytes + 3 * LB, LE);
-            }
+        // written out rather than through a helper taking the vectors: a helper that C2 does not inline gets its
+        // vectors boxed, and the whole kernel runs several times slower
+        c00 = c00.add(FloatVector.fromMemorySegment(F, src, srcByte, LE));
+        c01 = c01.add(FloatVector.fromMemorySegment(F, src, srcByte + LB, LE));
+        if (NV == 4) {
+            c02 = c02.add(FloatVector.fromMemorySegment(F, src, srcByte + 2 * LB, LE));
+            c03 = c03.add(FloatVector.fromMemorySegment(F, src, srcByte + 3 * LB, LE));
         }
-
+        c10 = c10.add(FloatVector.fromMemorySegment(F, src, srcByte + srcRowBytes, LE));
+        c11 = c11.add(FloatVector.fromMemorySegment(F, src, srcByte + srcRowBytes + LB, LE));
+        if (NV == 4) {
+            c12 = c12.add(FloatVector.fromMemorySegment(F, src, srcByte + srcRowBytes + 2 * LB, LE));
+            c13 = c13.add(FloatVector.fromMemorySegment(F, src, srcByte + srcRowBytes + 3 * LB, LE));
+        }
+        c20 = c20.add(FloatVector.fromMemorySegment(F, src, srcByte + 2 * srcRowBytes, LE));
+        c21 = c21.add(FloatVector.fromMemorySegment(F, src, srcByte + 2 * srcRowBytes + LB, LE));
+        if (NV == 4) {
+            c22 = c22.add(FloatVector.fromMemorySegment(F, src, srcByte + 2 * srcRowBytes + 2 * LB, LE));
+            c23 = c23.add(FloatVector.fromMemorySegment(F, src, srcByte + 2 * srcRowBytes + 3 * LB, LE));
+        }
+        c30 = c30.add(FloatVector.fromMemorySegment(F, src, srcByte + 3 * srcRowBytes, LE));
+        c31 = c31.add(FloatVector.fromMemorySegment(F, src, srcByte + 3 * srcRowBytes + LB, LE));
+        if (NV == 4) {
+            c32 = c32.add(FloatVector.fromMemorySegment(F, src, srcByte + 3 * srcRowBytes + 2 * LB, LE));
+            c33 = c33.add(FloatVector.fromMemorySegment(F, src, srcByte + 3 * srcRowBytes + 3 * LB, LE));
+        }
+        c00.intoMemorySegment(dst, dstByte, LE);
+        c01.intoMemorySegment(dst, dstByte + LB, LE);
+        if (NV == 4) {
+            c02.intoMemorySegment(dst, dstByte + 2 * LB, LE);
+            c03.intoMemorySegment(dst, dstByte + 3 * LB, LE);
+        }
+        c10.intoMemorySegment(dst, dstByte + dstRowBytes, LE);
+        c11.intoMemorySegment(dst, dstByte + dstRowBytes + LB, LE);
+        if (NV == 4) {
+            c12.intoMemorySegment(dst, dstByte + dstRowBytes + 2 * LB, LE);
+            c13.intoMemorySegment(dst, dstByte + dstRowBytes + 3 * LB, LE);
+        }
+        c20.intoMemorySegment(dst, dstByte + 2 * dstRowBytes, LE);
+        c21.intoMemorySegment(dst, dstByte + 2 * dstRowBytes + LB, LE);
+        if (NV == 4) {
+            c22.intoMemorySegment(dst, dstByte + 2 * dstRowBytes + 2 * LB, LE);
+            c23.intoMemorySegment(dst, dstByte + 2 * dstRowBytes + 3 * LB, LE);
+        }
+        c30.intoMemorySegment(dst, dstByte + 3 * dstRowBytes, LE);
+        c31.intoMemorySegment(dst, dstByte + 3 * dstRowBytes + LB, LE);
+        if (NV == 4) {
+            c32.intoMemorySegment(dst, dstByte + 3 * dstRowBytes + 2 * LB, LE);
+            c33.intoMemorySegment(dst, dstByte + 3 * dstRowBytes + 3 * LB, LE);
+        }
     }
 }
