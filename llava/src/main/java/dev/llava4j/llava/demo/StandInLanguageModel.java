@@ -111,8 +111,8 @@ public final class StandInLanguageModel {
                 }
             }
             try (TensorScope scope = TensorScope.open()) {
-                MergedBatch batch = MergedBatch.build(lm, ids, labels, withNoise(cellTokens(lm, grids), s.cellNoise(), gen),
-                        LlavaPreprocessor.IMAGE_TOKEN_INDEX,
+                Tensor cells = withNoise(cellTokens(lm, grids), s.cellNoise(), gen);
+                MergedBatch batch = MergedBatch.build(lm, ids, labels, cells, LlavaPreprocessor.IMAGE_TOKEN_INDEX,
                         LlavaPreprocessor.IGNORE_INDEX, MergedBatch.Padding.RIGHT);
                 Tensor hidden = lm.hidden(batch.embeddings(), batch.positions(), batch.additiveMask(), null);
                 Tensor loss = CausalLmLoss.ofHidden(lm, hidden, batch.labelTensor(), LlavaPreprocessor.IGNORE_INDEX);

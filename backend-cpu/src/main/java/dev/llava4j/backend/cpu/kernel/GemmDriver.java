@@ -90,7 +90,8 @@ final class GemmDriver {
             long rowByte = (cIndex + i * cRowStride) * Float.BYTES;
             for (int v = 0; v < cols; v += L) {
                 long at = rowByte + (long) v * Float.BYTES;
-                FloatVector t = FloatVector.fromMemorySegment(F, tile, ((long) i * NR + v) * Float.BYTES, LE).mul(alpha);
+                long tileByte = ((long) i * NR + v) * Float.BYTES;
+                FloatVector t = FloatVector.fromMemorySegment(F, tile, tileByte, LE).mul(alpha);
                 if (v + L <= cols) {
                     if (beta != 0f) {
                         t = FloatVector.fromMemorySegment(F, c, at, LE).mul(beta).add(t);
