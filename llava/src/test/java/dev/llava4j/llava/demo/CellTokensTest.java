@@ -68,7 +68,7 @@ class CellTokensTest {
 
     @Test
     void aCellTokenIsTheSumOfItsWordEmbeddings() {
-        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 0, 0.0, 0.3, 1, 1e-3, 64);
+        StandInLanguageModel.Settings s = new StandInLanguageModel.Settings(16, 32, 1, 2, 1, 0, 0.0, 0.0, 1, 1e-3, 64);
         LlamaForCausalLM lm = new LlamaForCausalLM(s.config(50), Init.normal(new Generator(3), 0.5));
         List<int[]> grid = List.of(new int[] {4, 7}, new int[0], new int[] {9});
         Tensor cells = StandInLanguageModel.cellTokens(lm, List.of(grid, grid));
