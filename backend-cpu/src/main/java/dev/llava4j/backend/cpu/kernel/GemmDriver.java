@@ -42,7 +42,7 @@ final class GemmDriver {
                 // Later K blocks accumulate onto what the first block (which applied beta) wrote.
                 float beta = pc == 0 ? g.beta() : 1f;
                 GemmPacking.packB(g.b(), g.bType(), g.bOffset() + pc * g.bRowStride() + jc * g.bColStride(),
-                        g.bRowStride(), g.bColStride(), kc, nc, packedB);
+                        g.bRowStride(), g.bColStride(), kc, nc, packedB, ws.transposeScratch);
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
                     GemmPacking.packA(g.a(), g.aOffset() + ic * g.aRowStride() + pc * g.aColStride(),

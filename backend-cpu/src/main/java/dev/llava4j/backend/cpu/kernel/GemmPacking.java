@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * MR/NR width so the kernel never needs a tail case.
  *
  * <p>The common layouts are copied with vectors: a row-major A is transposed a vector at a time, a transposed A
- * copies MR floats per k, a row-major F32 B copies whole panel rows. Other strides and dtypes go element by
- * element; writes go to the packed buffers, which are cache resident.
+ * copies MR floats per k, a row-major F32 B copies whole panel rows, a B with contiguous columns (any dtype) is
+ * transposed block by block. Other strides and dtypes go element by element; writes go to the packed buffers,
+ * which are cache resident.
  */
 final class GemmPacking {
 
@@ -99,7 +100,7 @@ final class GemmPacking {
      * The two-vector shuffle that zips groups of {@code unit} lanes from the low ({@code high} false) or high half
      * of this vector and of the second vector: x0, y0, x1, y1, ... for unit 1; x0 x1, y0 y1, x2 x3, ... for unit 2.
      */
-    private static VectorShuffle<Float> zip(int unit, boolean high) {
+    static VectorShuffle<Float> zip(int unit, boolean high) {
         int[] source = new int[L];
         int start = high ? L / 2 : 0;
         for (int n = 0; n < L; n++) {
@@ -112,15 +113,22 @@ final class GemmPacking {
 
     /**
      * Packs the kc x nc block of B starting at element {@code base} into NR-column panels:
-     * dst[panel*NR*kc + p*NR + j] = B[p][panel*NR + j], converted to F32.
+     * dst[panel*NR*kc + p*NR + j] = B[p][panel*NR + j], converted to F32. Full panels of a B with contiguous
+     * columns (Wᵀ) are transposed by {@link ColumnPanelPacking}, which needs {@code scratch} of
+     * {@link ColumnPanelPacking#SCRATCH} floats.
      */
     static void packB(MemorySegment b, ElementType type, long base, long rowStride, long colStride,
-                      int kc, int nc, float[] dst) {
+                      int kc, int nc, float[] dst, float[] scratch) {
         for (int j0 = 0, d = 0; j0 < nc; j0 += NR, d += NR * kc) {
             int cols = Math.min(NR, nc - j0);
             long panel = base + j0 * colStride;
             if (type == ElementType.F32 && colStride == 1 && cols == NR) {
                 packRowMajorF32Panel(b, panel, rowStride, kc, dst, d);
+            } else if (rowStride == 1 && cols == NR) {
+                int p = ColumnPanelPacking.pack(b, type, panel, colStride, kc, dst, d, scratch);
+                for (int j = 0; j < NR && p < kc; j++) {
+                    copyRun(b, type, panel + j * colStride + p, 1, kc - p, dst, d + p * NR + j, NR);
+                }
             } else if (colStride <= rowStride) {
                 for (int p = 0, o = d; p < kc; p++, o += NR) {
                     copyRun(b, type, panel + p * rowStride, colStride, cols, dst, o, 1);

@@ -19,6 +19,8 @@ final class GemmWorkspace {
 
     final float[] packedA = new float[MC * KC];
     final float[] packedB = new float[KC * NC];
+    /** Blocks being transposed while B's panels are packed ({@link ColumnPanelPacking}). */
+    final float[] transposeScratch = new float[ColumnPanelPacking.SCRATCH];
     /** An edge tile or one to be scaled, computed here before it is written to C (native: see MicroKernel). */
     final MemorySegment tile = Arena.ofAuto().allocate((long) MR * NR * Float.BYTES, 64);
 
