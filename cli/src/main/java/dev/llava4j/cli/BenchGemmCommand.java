@@ -1,6 +1,7 @@
 package dev.llava4j.cli;
 
 import dev.llava4j.backend.cpu.Parallel;
+import dev.llava4j.backend.cpu.kernel.StreamRead;
 import dev.llava4j.tensor.DType;
 import dev.llava4j.tensor.Generator;
 import dev.llava4j.tensor.GradMode;
@@ -9,6 +10,7 @@ import dev.llava4j.tensor.backend.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +18,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./llava4j bench gemm}: C[M,N] = A[M,K] · Wᵀ with W [N,K] in the given dtype (the Linear layout), median of
- * timed runs after warm-up; each timed sample repeats the product until it lasts at least 50 ms.
+ * timed runs after warm-up; each timed sample repeats the product until it lasts at least 50 ms. A GEMV (--m 1) also
+ * reports {@code read_gb_per_s}, a plain streaming read of the same weight bytes timed after each GEMV sample, and
+ * {@code fraction_of_read}, the median over samples of the GEMV's weight rate divided by that read rate.
  */
 @Command(name = "gemm", description = "Time one matrix product on the CPU backend.")
 public final class BenchGemmCommand implements Callable<Integer> {
@@ -63,13 +67,21 @@ public final class BenchGemmCommand implements Callable<Integer> {
             }
             int calls = (int) Math.max(1, Math.min(10_000, 50e6 / Math.max(dt, 1)));
             double[] ms = new double[reps];
+            // a GEMV (memory bound) is compared with a plain streaming read of W's bytes on the same threads,
+            // timed right after each GEMV sample so that both see the same state of this shared machine's memory
+            MemorySegment weights = m == 1 ? bytesOf(w) : null;
+            double[] readMs = m == 1 ? new double[reps] : null;
             for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
                 for (int c = 0; c < calls; c++) {
                     be.matmul(a, b, out);
                 }
                 ms[r] = (System.nanoTime() - t0) / 1e6 / calls;
+                if (weights != null) {
+                    readMs[r] = timeReads(weights, calls, r == 0);
+                }
             }
+            double[] fractions = readMs == null ? null : fractionsOfReadRate(ms, readMs);
             Arrays.sort(ms);
             double median = ms[reps / 2];
             Map<String, Object> line = new LinkedHashMap<>();
@@ -88,11 +100,44 @@ public final class BenchGemmCommand implements Callable<Integer> {
             line.put("calls_per_sample", calls);
             line.put("min_ms", Math.round(ms[0] * 10000) / 10000.0);
             line.put("max_ms", Math.round(ms[reps - 1] * 10000) / 10000.0);
-            if (wt != DType.F32) {
-                line.put("weight_gb_per_s", Math.round((double) n * k * wt.byteSize() / (median * 1e6) * 100) / 100.0);
+            double weightBytes = (double) n * k * wt.byteSize();
+            if (wt != DType.F32 || readMs != null) {
+                line.put("weight_gb_per_s", Math.round(weightBytes / (median * 1e6) * 100) / 100.0);
+            }
+            if (readMs != null) {
+                Arrays.sort(readMs);
+                Arrays.sort(fractions);
+                line.put("read_gb_per_s", Math.round(weightBytes / (readMs[reps / 2] * 1e6) * 100) / 100.0);
+                line.put("fraction_of_read", Math.round(fractions[reps / 2] * 1000) / 1000.0);
             }
             System.out.println(json ? JsonText.write(line) : line.toString());
         }
         return 0;
+    }
+
+    private static MemorySegment bytesOf(Tensor w) {
+        long elementBytes = w.dtype().byteSize();
+        return w.segment().asSlice(w.offset() * elementBytes, w.numel() * elementBytes);
+    }
+
+    /** Milliseconds per {@link StreamRead#read} of the weights, over {@code calls} calls (after a warm-up first). */
+    private static double timeReads(MemorySegment weights, int calls, boolean warmUp) {
+        for (int i = 0; warmUp && i < 5; i++) {
+            StreamRead.read(weights);
+        }
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            StreamRead.read(weights);
+        }
+        return (System.nanoTime() - t0) / 1e6 / calls;
+    }
+
+    /** Read time / GEMV time of each interleaved pair: the GEMV's rate as a fraction of the read rate. */
+    private static double[] fractionsOfReadRate(double[] gemvMs, double[] readMs) {
+        double[] f = new double[gemvMs.length];
+        for (int r = 0; r < f.length; r++) {
+            f[r] = readMs[r] / gemvMs[r];
+        }
+        return f;
     }
 }
