@@ -56,14 +56,31 @@ public final class BenchGemmCommand implements Callable<Integer> {
         Backend be = a.backend();
         try (GradMode.Guard ng = GradMode.noGrad()) {
             double flop = 2.0 * m * n * k;
-            // warm-up: at least 20 calls and half a second, so the JIT has compiled the kernels (on 2 cores its
-            // compiler threads compete with the kernel's threads; 3 calls left the first timed samples 30 % slow)
+            // warm-up until the JIT has compiled the kernels: 200 ms windows until one is within 3 % of the one before,
+            // after at least 2000 calls or 3 s (at most 10 s). A fixed half second left a 64³ product in C1 code (100x
+            // slower) in some runs: C2 compiles the packing methods only after thousands of calls, and on 2 cores
+            // its compiler threads compete with the kernel's threads. A slow plateau can look settled, hence the floor.
             long warmStart = System.nanoTime();
+            double previous = Double.MAX_VALUE;
             long dt = 0;
-            for (int i = 0; i < 20 || System.nanoTime() - warmStart < 500_000_000L; i++) {
-                long t0 = System.nanoTime();
-                be.matmul(a, b, out);
-                dt = System.nanoTime() - t0;
+            long warmCalls = 0;
+            while (true) {
+                long windowStart = System.nanoTime();
+                int windowCalls = 0;
+                while (windowCalls < 20 || System.nanoTime() - windowStart < 200_000_000L) {
+                    long t0 = System.nanoTime();
+                    be.matmul(a, b, out);
+                    dt = System.nanoTime() - t0;
+                    windowCalls++;
+                }
+                warmCalls += windowCalls;
+                double perCall = (double) (System.nanoTime() - windowStart) / windowCalls;
+                long elapsed = System.nanoTime() - warmStart;
+                boolean settled = Math.abs(perCall - previous) <= 0.03 * previous;
+                if ((settled && (warmCalls >= 2000 || elapsed >= 3_000_000_000L)) || elapsed > 10_000_000_000L) {
+                    break;
+                }
+                previous = perCall;
             }
             int calls = (int) Math.max(1, Math.min(10_000, 50e6 / Math.max(dt, 1)));
             double[] ms = new double[reps];
