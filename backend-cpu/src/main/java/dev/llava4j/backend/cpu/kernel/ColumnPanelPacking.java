@@ -69,28 +69,35 @@ final class ColumnPanelPacking {
         return end;
     }
 
-    /** scratch row t = the L floats of column t from element {@code first}. */
+    /** The first transposing round of the F32 block of columns from element {@code first}, into scratch block 0. */
     private static void readF32Columns(MemorySegment b, long first, long colStride, float[] scratch) {
-        for (int t = 0; t < L; t++) {
-            FloatVector.fromMemorySegment(F, b, (first + t * colStride) * Float.BYTES, LE).intoArray(scratch, t * L);
+        for (int i = 0; i < L / 2; i++) {
+            FloatVector x = FloatVector.fromMemorySegment(F, b, (first + i * colStride) * Float.BYTES, LE);
+            FloatVector y = FloatVector.fromMemorySegment(F, b, (first + (i + L / 2) * colStride) * Float.BYTES, LE);
+            zipInto(x, y, scratch, 2 * i * L, L);
         }
     }
 
-    /** Block 0 row t = the even k of the 2L BF16 values of column t, block 1 row t = the odd k. */
+    /**
+     * The first transposing round of the even k of the 2L BF16 values of each column (scratch block 0) and of the odd
+     * k (block 1).
+     */
     private static void readBf16Columns(MemorySegment b, long first, long colStride, float[] scratch) {
-        for (int t = 0; t < L; t++) {
-            IntVector pairs = IntVector.fromMemorySegment(I, b, (first + t * colStride) * 2, LE);
-            HalfFloats.bf16Even(pairs).intoArray(scratch, t * L);
-            HalfFloats.bf16Odd(pairs).intoArray(scratch, BLOCK + t * L);
+        for (int i = 0; i < L / 2; i++) {
+            IntVector x = IntVector.fromMemorySegment(I, b, (first + i * colStride) * 2, LE);
+            IntVector y = IntVector.fromMemorySegment(I, b, (first + (i + L / 2) * colStride) * 2, LE);
+            zipInto(HalfFloats.bf16Even(x), HalfFloats.bf16Even(y), scratch, 2 * i * L, L);
+            zipInto(HalfFloats.bf16Odd(x), HalfFloats.bf16Odd(y), scratch, BLOCK + 2 * i * L, L);
         }
     }
 
     /** As {@link #readBf16Columns} for F16 (a separate method: both conversions in one exceed C2's inlining). */
     private static void readF16Columns(MemorySegment b, long first, long colStride, float[] scratch) {
-        for (int t = 0; t < L; t++) {
-            IntVector pairs = IntVector.fromMemorySegment(I, b, (first + t * colStride) * 2, LE);
-            HalfFloats.f16Even(pairs).intoArray(scratch, t * L);
-            HalfFloats.f16Odd(pairs).intoArray(scratch, BLOCK + t * L);
+        for (int i = 0; i < L / 2; i++) {
+            IntVector x = IntVector.fromMemorySegment(I, b, (first + i * colStride) * 2, LE);
+            IntVector y = IntVector.fromMemorySegment(I, b, (first + (i + L / 2) * colStride) * 2, LE);
+            zipInto(HalfFloats.f16Even(x), HalfFloats.f16Even(y), scratch, 2 * i * L, L);
+            zipInto(HalfFloats.f16Odd(x), HalfFloats.f16Odd(y), scratch, BLOCK + 2 * i * L, L);
         }
     }
 
@@ -101,14 +108,15 @@ final class ColumnPanelPacking {
     }
 
     /**
-     * Row r of the transposed L x L block at scratch[in] goes to dst[out + r*rowStep]. Each round maps the 2·log2(L)
-     * bits (row, lane) of an element's position to their rotation by one; log2(L) rounds swap row and lane. The
-     * rounds before the last ping-pong between the block and the spare block after the input blocks.
+     * Row r of the transposed L x L block goes to dst[out + r*rowStep], given the block at scratch[in] after its first
+     * round (done while reading it). Each round maps the 2·log2(L) bits (row, lane) of an element's position to their
+     * rotation by one; log2(L) rounds swap row and lane. The rounds between the first and the last ping-pong between
+     * the block and the spare block after the input blocks.
      */
     private static void transpose(float[] scratch, int in, float[] dst, int out, int rowStep) {
         int from = in;
         int spare = 2 * BLOCK;
-        for (int round = 1; round < ROUNDS; round++) {
+        for (int round = 2; round < ROUNDS; round++) {
             zipRound(scratch, from, scratch, spare, L);
             int t = from;
             from = spare;
@@ -122,8 +130,13 @@ final class ColumnPanelPacking {
         for (int i = 0; i < L / 2; i++) {
             FloatVector x = FloatVector.fromArray(F, src, from + i * L);
             FloatVector y = FloatVector.fromArray(F, src, from + (i + L / 2) * L);
-            x.rearrange(ZIP_LOW, y).intoArray(dst, to + 2 * i * rowStep);
-            x.rearrange(ZIP_HIGH, y).intoArray(dst, to + (2 * i + 1) * rowStep);
+            zipInto(x, y, dst, to + 2 * i * rowStep, rowStep);
         }
+    }
+
+    /** dst row at {@code to} = the low lane-by-lane zip of x and y, the row rowStep after it = the high zip. */
+    private static void zipInto(FloatVector x, FloatVector y, float[] dst, int to, int rowStep) {
+        x.rearrange(ZIP_LOW, y).intoArray(dst, to);
+        x.rearrange(ZIP_HIGH, y).intoArray(dst, to + rowStep);
     }
 }
