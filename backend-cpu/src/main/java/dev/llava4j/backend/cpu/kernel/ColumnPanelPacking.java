@@ -14,11 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packs a full NR-column panel of a B whose columns are contiguous: B = Wᵀ of a row-major weight W [n, k], the
- * layout of every Linear layer. The packed panel wants B's rows, so each L x L block is transposed in registers:
- * L columns are read as vectors (converted from BF16/F16 on the way) into a small scratch block, then
- * log2(L) perfect-shuffle rounds (output rows 2i and 2i + 1 zip input rows i and i + L/2) turn it into L packed
- * rows. An element copy per float did the same 7x slower (0.81 ms for a 1024 x 1024 F32 weight, about 7 % of a
- * 1024³ product on one thread).
+ * layout of every Linear layer. The packed panel wants B's rows, so each L x L block is transposed with vectors:
+ * log2(L) perfect-shuffle rounds (output rows 2i and 2i + 1 zip input rows i and i + L/2) turn L columns into L
+ * packed rows. The first round runs on the columns as they are read (converted from BF16/F16), the middle ones
+ * through a small scratch block, the last one writes the packed rows. A 1024 x 1024 F32 weight packs in 0.27-0.29
+ * ms; the element-by-element copy it replaces took 0.81 ms, about 7 % of a 1024³ product on one thread.
  */
 final class ColumnPanelPacking {
 

@@ -29,8 +29,9 @@ public final class Gemv {
     /** Elements of a 16-bit row covered by one int vector. */
     private static final int PAIR_BLOCK = 2 * L;
     private static final int ROWS = 4;
-    /** Minimum rows per thread: below this, waking a worker costs more than it saves. */
+    /** Minimum rows per chunk of work: below this, waking a worker costs more than it saves. */
     private static final int ROW_GRAIN = 64;
+    /** Row chunks per thread, claimed dynamically, so that a thread held up by the host takes fewer. */
     private static final int CHUNKS_PER_THREAD = 8;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -83,7 +84,6 @@ public final class Gemv {
         MemorySegment xs = gatherX(g);
         int n = g.n();
         int chunks = (int) Math.max(1, Math.min((long) Parallel.threads() * CHUNKS_PER_THREAD, n / ROW_GRAIN));
-        // claimed dynamically: a thread whose vCPU is held up by the host takes fewer chunks
         Parallel.parallelFor(chunks, c -> rows(g, xs, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1)));
     }
 
@@ -169,7 +169,9 @@ public final class Gemv {
             long r0 = (g.bOffset() + j * g.bColStride()) * Float.BYTES;
             FloatVector s0 = FloatVector.zero(F);
             for (int p = 0; p < kVec; p += L) {
-                s0 = FloatVector.fromMemorySegment(F, w, r0 + (long) p * Float.BYTES, LE).fma(FloatVector.fromMemorySegment(F, xs, (long) p * Float.BYTES, LE), s0);
+                long off = (long) p * Float.BYTES;
+                FloatVector xv = FloatVector.fromMemorySegment(F, xs, off, LE);
+                s0 = FloatVector.fromMemorySegment(F, w, r0 + off, LE).fma(xv, s0);
             }
             float d0 = Lanes.sum(s0);
             for (int p = kVec; p < k; p++) {
@@ -218,8 +220,9 @@ public final class Gemv {
             FloatVector s0 = FloatVector.zero(F);
             for (int p = 0; p < kVec; p += PAIR_BLOCK) {
                 IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + (long) p * 2, LE);
-                s0 = HalfFloats.bf16Odd(v0).fma(FloatVector.fromMemorySegment(F, xs, (long) (p + L) * Float.BYTES, LE),
-                        HalfFloats.bf16Even(v0).fma(FloatVector.fromMemorySegment(F, xs, (long) p * Float.BYTES, LE), s0));
+                FloatVector xe = FloatVector.fromMemorySegment(F, xs, (long) p * Float.BYTES, LE);
+                FloatVector xo = FloatVector.fromMemorySegment(F, xs, (long) (p + L) * Float.BYTES, LE);
+                s0 = HalfFloats.bf16Odd(v0).fma(xo, HalfFloats.bf16Even(v0).fma(xe, s0));
             }
             store(g, j, Lanes.sum(s0) + halfTail(w, r0, xs, kVec, g.k(), true));
         }
