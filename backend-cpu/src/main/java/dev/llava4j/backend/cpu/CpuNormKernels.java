@@ -35,10 +35,9 @@ final class CpuNormKernels {
                     }
                     continue;
                 }
-                float sum = Rows.sumExp(x, xr, n, max);
-                int i = 0;
                 if (log) {
-                    float shift = max + (float) Math.log(sum);
+                    float shift = max + (float) Math.log(Rows.sumExp(x, xr, n, max));
+                    int i = 0;
                     for (int b = S.loopBound(n); i < b; i += S.length()) {
                         load(x, xr, i).sub(shift).intoMemorySegment(y, yr * 4 + i * 4L, LE);
                     }
@@ -46,13 +45,9 @@ final class CpuNormKernels {
                         y.setAtIndex(F, yr + i, x.getAtIndex(F, xr + i) - shift);
                     }
                 } else {
-                    float inv = 1f / sum;
-                    for (int b = S.loopBound(n); i < b; i += S.length()) {
-                        VectorMath.exp(load(x, xr, i).sub(max)).mul(inv).intoMemorySegment(y, yr * 4 + i * 4L, LE);
-                    }
-                    for (; i < n; i++) {
-                        y.setAtIndex(F, yr + i, (float) Math.exp(x.getAtIndex(F, xr + i) - max) * inv);
-                    }
+                    // y = e^(x - max) while summing, then y *= 1/sum: one exponential per element, same values
+                    float sum = Rows.expInto(x, xr, y, yr, n, max);
+                    Rows.scale(1f / sum, y, yr, n);
                 }
             }
         });
