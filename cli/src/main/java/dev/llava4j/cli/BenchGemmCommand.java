@@ -57,9 +57,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
         try (GradMode.Guard ng = GradMode.noGrad()) {
             double flop = 2.0 * m * n * k;
             // warm-up until the JIT has compiled the kernels: 200 ms windows until one is within 3 % of the one before,
-            // after at least 2000 calls or 3 s (at most 10 s). A fixed half second left a 64³ product in C1 code (100x
-            // slower) in some runs: C2 compiles the packing methods only after thousands of calls, and on 2 cores
-            // its compiler threads compete with the kernel's threads. A slow plateau can look settled, hence the floor.
+            // after at least 2000 calls or 3 s (at most 10 s). A fixed half second left a 64³ product in C1 code in
+            // some runs (0.06-0.9 instead of about 110 GFLOP/s): C2 compiles the packing methods only after thousands
+            // of calls, and on 2 cores its compiler threads compete with the kernel's threads. A slow plateau can look
+            // settled, hence the floor.
             long warmStart = System.nanoTime();
             double previous = Double.MAX_VALUE;
             long dt = 0;
@@ -137,9 +138,13 @@ public final class BenchGemmCommand implements Callable<Integer> {
         return w.segment().asSlice(w.offset() * elementBytes, w.numel() * elementBytes);
     }
 
-    /** Milliseconds per {@link StreamRead#read} of the weights, over {@code calls} calls (after a warm-up first). */
+    /**
+     * Milliseconds per {@link StreamRead#read} of the weights, over {@code calls} calls; {@code warmUp} first reads
+     * for at least 20 calls and half a second, so that the JIT has compiled the read loop.
+     */
     private static double timeReads(MemorySegment weights, int calls, boolean warmUp) {
-        for (int i = 0; warmUp && i < 5; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; warmUp && (i < 20 || System.nanoTime() - warmStart < 500_000_000L); i++) {
             StreamRead.read(weights);
         }
         long t0 = System.nanoTime();
