@@ -221,7 +221,7 @@ public final class Gemv {
     /**
      * The vector accumulators of eight BF16 rows (byte offsets r0, r0 + rowBytes, ...) against x over [0, kVec), into
      * sums[r*L, (r+1)*L) for row r. Eight rows share each x load: one core streamed 11008 x 4096 weights from memory
-     * at 26-27 GB/s, against 23 GB/s with four rows and 6.7 GB/s with four rows more through {@link HalfFloats}. The
+     * at 26-27 GB/s, against 23 GB/s with four rows, and eight rows through {@link HalfFloats} ran at 6.7 GB/s. The
      * conversions are spelled out here (the same two operations as {@link HalfFloats#bf16Even} and
      * {@link HalfFloats#bf16Odd}) because that many calls reach C2's inlining node budget (NodeCountInliningCutoff)
      * half way, and every vector passed to a call that is not inlined is boxed.
