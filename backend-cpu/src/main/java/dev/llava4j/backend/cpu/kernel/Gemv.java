@@ -92,9 +92,12 @@ public final class Gemv {
         Parallel.parallelFor(chunks, c -> rows(g, xs, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1)));
     }
 
-    /** First row of chunk c of [0, n) cut into near-equal chunks, rounded down to a multiple of ROWS. */
+    /**
+     * First row of chunk c of [0, n) cut into near-equal chunks, rounded down to a multiple of BF16_ROWS (so also of
+     * ROWS): only the last chunk ends in rows that the multi-row loops leave to the one-row loop.
+     */
     private static int chunkStart(int n, int chunks, int c) {
-        return c == chunks ? n : (int) ((long) n * c / chunks) / ROWS * ROWS;
+        return c == chunks ? n : (int) ((long) n * c / chunks) / BF16_ROWS * BF16_ROWS;
     }
 
     /** As {@link #rowsParallel} on the calling thread only. */
