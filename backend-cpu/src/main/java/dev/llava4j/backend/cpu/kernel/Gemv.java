@@ -228,24 +228,38 @@ public final class Gemv {
      * conversions are spelled out here (the same two operations as {@link HalfFloats#bf16Even} and
      * {@link HalfFloats#bf16Odd}) because that many calls reach C2's inlining node budget (NodeCountInliningCutoff)
      * half way, and every vector passed to a call that is not inlined is boxed.
+     *
+     * <p>Each row is read through its own slice of the same length, so that all eight loads have the same bounds
+     * check at offset 2p. Streaming 1.4 GB of weights on the Zen 5 VM, this took a 2-thread GEMV from 0.73-0.80 to
+     * 0.81-0.89 of a plain read of the same bytes (medians of 10 sweeps, four runs each, alternated).
      */
     private static void eightBf16Rows(MemorySegment w, long r0, long rowBytes, MemorySegment xs, int kVec,
                                       float[] sums) {
+        long bytes = (long) kVec * 2;
+        MemorySegment w0 = w.asSlice(r0, bytes);
+        MemorySegment w1 = w.asSlice(r0 + rowBytes, bytes);
+        MemorySegment w2 = w.asSlice(r0 + 2 * rowBytes, bytes);
+        MemorySegment w3 = w.asSlice(r0 + 3 * rowBytes, bytes);
+        MemorySegment w4 = w.asSlice(r0 + 4 * rowBytes, bytes);
+        MemorySegment w5 = w.asSlice(r0 + 5 * rowBytes, bytes);
+        MemorySegment w6 = w.asSlice(r0 + 6 * rowBytes, bytes);
+        MemorySegment w7 = w.asSlice(r0 + 7 * rowBytes, bytes);
+        MemorySegment x = xs.asSlice(0, (long) kVec * Float.BYTES);
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F);
         FloatVector s3 = FloatVector.zero(F), s4 = FloatVector.zero(F), s5 = FloatVector.zero(F);
         FloatVector s6 = FloatVector.zero(F), s7 = FloatVector.zero(F);
         for (int p = 0; p < kVec; p += PAIR_BLOCK) {
-            FloatVector xe = FloatVector.fromMemorySegment(F, xs, (long) p * Float.BYTES, LE);
-            FloatVector xo = FloatVector.fromMemorySegment(F, xs, (long) (p + L) * Float.BYTES, LE);
-            long off = r0 + (long) p * 2;
-            IntVector v0 = IntVector.fromMemorySegment(I, w, off, LE);
-            IntVector v1 = IntVector.fromMemorySegment(I, w, off + rowBytes, LE);
-            IntVector v2 = IntVector.fromMemorySegment(I, w, off + 2 * rowBytes, LE);
-            IntVector v3 = IntVector.fromMemorySegment(I, w, off + 3 * rowBytes, LE);
-            IntVector v4 = IntVector.fromMemorySegment(I, w, off + 4 * rowBytes, LE);
-            IntVector v5 = IntVector.fromMemorySegment(I, w, off + 5 * rowBytes, LE);
-            IntVector v6 = IntVector.fromMemorySegment(I, w, off + 6 * rowBytes, LE);
-            IntVector v7 = IntVector.fromMemorySegment(I, w, off + 7 * rowBytes, LE);
+            FloatVector xe = FloatVector.fromMemorySegment(F, x, (long) p * Float.BYTES, LE);
+            FloatVector xo = FloatVector.fromMemorySegment(F, x, (long) (p + L) * Float.BYTES, LE);
+            long off = (long) p * 2;
+            IntVector v0 = IntVector.fromMemorySegment(I, w0, off, LE);
+            IntVector v1 = IntVector.fromMemorySegment(I, w1, off, LE);
+            IntVector v2 = IntVector.fromMemorySegment(I, w2, off, LE);
+            IntVector v3 = IntVector.fromMemorySegment(I, w3, off, LE);
+            IntVector v4 = IntVector.fromMemorySegment(I, w4, off, LE);
+            IntVector v5 = IntVector.fromMemorySegment(I, w5, off, LE);
+            IntVector v6 = IntVector.fromMemorySegment(I, w6, off, LE);
+            IntVector v7 = IntVector.fromMemorySegment(I, w7, off, LE);
             s0 = v0.and(ODD).reinterpretAsFloats().fma(xo, v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, s0));
             s1 = v1.and(ODD).reinterpretAsFloats().fma(xo, v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, s1));
             s2 = v2.and(ODD).reinterpretAsFloats().fma(xo, v2.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, s2));
