@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
  * {@code ./llava4j bench gemm}: C[M,N] = A[M,K] · Wᵀ with W [N,K] in the given dtype (the Linear layout), median of
  * timed runs after warm-up; each timed sample repeats the product until it lasts at least 50 ms. A GEMV (--m 1) also
  * reports {@code read_gb_per_s}, a plain streaming read of the same weight bytes timed after each GEMV sample, and
- * {@code fraction_of_read}, the median over samples of the GEMV's weight rate divided by that read rate.
+ * {@code fraction_of_read}, the median over samples of the GEMV's weight rate divided by that read rate. Those use
+ * one W, which the last-level cache partly holds when it is not much bigger than the cache; the {@code memory_*}
+ * fields repeat the pairing over distinct copies of W that together span at least {@code --memory-mb}, as a decode
+ * step streams weights that no cache holds.
  */
 @Command(name = "gemm", description = "Time one matrix product on the CPU backend.")
 public final class BenchGemmCommand implements Callable<Integer> {
@@ -38,6 +41,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
     int reps;
     @Option(names = "--json", description = "One JSON line.")
     boolean json;
+    @Option(names = "--memory-mb", defaultValue = "512", description = "For --m 1: the working set (MB) of the"
+            + " memory_* GEMV and read rates, over copies of W (default ${DEFAULT-VALUE}; 0 skips them).")
+    int memoryMb;
     @Option(names = "--a-transposed", description = "A is the transposed view of a row-major [k, m] matrix, as in a"
             + " weight gradient xᵀ·dy (default: A row-major [m, k]; B is always Wᵀ of a row-major [n, k] W, as in y = x·Wᵀ).")
     boolean aTransposed;
@@ -46,6 +52,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null) {
             Parallel.setThreads(threads);
+        }
+        if (memoryMb < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--memory-mb must be >= 0, got " + memoryMb);
         }
         DType wt = ModelOptions.parseDtype(dtype);
         Generator g = new Generator(1);
@@ -127,10 +137,63 @@ public final class BenchGemmCommand implements Callable<Integer> {
                 Arrays.sort(fractions);
                 line.put("read_gb_per_s", Math.round(weightBytes / (readMs[reps / 2] * 1e6) * 100) / 100.0);
                 line.put("fraction_of_read", Math.round(fractions[reps / 2] * 1000) / 1000.0);
+                if (memoryMb > 0) {
+                    putMemoryRates(line, a, w, out, be, (long) memoryMb << 20);
+                }
             }
             System.out.println(json ? JsonText.write(line) : line.toString());
         }
         return 0;
+    }
+
+    /**
+     * GEMV and read rates over copies of W spanning at least {@code workingSet} bytes: each sample runs the GEMV on
+     * every copy in turn, then reads every copy, repeating both for at least 50 ms.
+     */
+    private void putMemoryRates(Map<String, Object> line, Tensor a, Tensor w, Tensor out, Backend be, long workingSet) {
+        long weightBytes = w.numel() * w.dtype().byteSize();
+        int copies = (int) Math.max(2, (workingSet + weightBytes - 1) / weightBytes);
+        Tensor[] bs = new Tensor[copies];
+        MemorySegment[] segments = new MemorySegment[copies];
+        for (int i = 0; i < copies; i++) {
+            Tensor copy = w.copy();
+            bs[i] = copy.mT();
+            segments[i] = bytesOf(copy);
+        }
+        long t0 = System.nanoTime();
+        sweepGemv(a, bs, out, be);
+        int sweeps = (int) Math.max(1, Math.min(1000, 50e6 / Math.max(1, System.nanoTime() - t0)));
+        double[] gemvMs = new double[reps];
+        double[] readMs = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long g0 = System.nanoTime();
+            for (int s = 0; s < sweeps; s++) {
+                sweepGemv(a, bs, out, be);
+            }
+            long r0 = System.nanoTime();
+            for (int s = 0; s < sweeps; s++) {
+                for (MemorySegment segment : segments) {
+                    StreamRead.read(segment);
+                }
+            }
+            readMs[r] = (System.nanoTime() - r0) / 1e6;
+            gemvMs[r] = (r0 - g0) / 1e6;
+        }
+        double[] fractions = fractionsOfReadRate(gemvMs, readMs);
+        Arrays.sort(gemvMs);
+        Arrays.sort(readMs);
+        Arrays.sort(fractions);
+        double bytesPerSample = (double) weightBytes * copies * sweeps;
+        line.put("memory_working_set_mb", Math.round(weightBytes * copies / 1048576.0));
+        line.put("memory_weight_gb_per_s", Math.round(bytesPerSample / (gemvMs[reps / 2] * 1e6) * 100) / 100.0);
+        line.put("memory_read_gb_per_s", Math.round(bytesPerSample / (readMs[reps / 2] * 1e6) * 100) / 100.0);
+        line.put("memory_fraction_of_read", Math.round(fractions[reps / 2] * 1000) / 1000.0);
+    }
+
+    private static void sweepGemv(Tensor a, Tensor[] bs, Tensor out, Backend be) {
+        for (Tensor b : bs) {
+            be.matmul(a, b, out);
+        }
     }
 
     private static MemorySegment bytesOf(Tensor w) {

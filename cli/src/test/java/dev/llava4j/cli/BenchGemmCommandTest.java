@@ -54,16 +54,29 @@ class BenchGemmCommandTest {
         double gflops = line.get("gflops").asDouble();
         assertEquals(2.0 * 96 * 128 * 80 / (ms * 1e6), gflops, 0.02 * gflops + 0.01);
         assertFalse(line.has("read_gb_per_s"), "the read yardstick is for GEMVs only: " + line);
+        assertFalse(line.has("memory_read_gb_per_s"), line.toString());
     }
 
     @Test
     void gemvIsComparedWithAStreamingReadOfItsWeights() throws Exception {
-        JsonNode line = benchGemm("--m", "1", "--n", "2000", "--k", "1000", "--dtype", "bf16");
+        JsonNode line = benchGemm("--m", "1", "--n", "2000", "--k", "1000", "--dtype", "bf16", "--memory-mb", "10");
         assertEquals("bf16", line.get("dtype").asText());
         double weightRate = line.get("weight_gb_per_s").asDouble();
         // the weight rate is the 4 MB of BF16 weights over the median sample (rates rounded to 0.01 GB/s)
         assertEquals(2000 * 1000 * 2 / (line.get("ms").asDouble() * 1e6), weightRate, 0.02 * weightRate + 0.01);
         assertTrue(line.get("read_gb_per_s").asDouble() > 0, line.toString());
         assertTrue(line.get("fraction_of_read").asDouble() > 0, line.toString());
+        // the memory_* pairing runs over ceil(10 MB / 4 MB) = 3 copies of W
+        assertEquals(11, line.get("memory_working_set_mb").asInt(), line.toString());
+        assertTrue(line.get("memory_weight_gb_per_s").asDouble() > 0, line.toString());
+        assertTrue(line.get("memory_read_gb_per_s").asDouble() > 0, line.toString());
+        assertTrue(line.get("memory_fraction_of_read").asDouble() > 0, line.toString());
+    }
+
+    @Test
+    void memoryRatesCanBeSkipped() throws Exception {
+        JsonNode line = benchGemm("--m", "1", "--n", "64", "--k", "64", "--memory-mb", "0");
+        assertTrue(line.has("fraction_of_read"), line.toString());
+        assertFalse(line.has("memory_fraction_of_read"), line.toString());
     }
 }
