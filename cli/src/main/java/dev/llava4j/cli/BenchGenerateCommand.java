@@ -1,6 +1,7 @@
 package dev.llava4j.cli;
 
 import dev.llava4j.backend.cpu.Parallel;
+import dev.llava4j.backend.cpu.kernel.StreamRead;
 import dev.llava4j.llava.LlavaModel;
 import dev.llava4j.llava.generate.GenerationOptions;
 import dev.llava4j.llava.generate.GenerationResult;
@@ -15,8 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +105,13 @@ public final class BenchGenerateCommand implements Callable<Integer> {
             line.put("new_tokens", r.ids().length);
             line.put("decode_ms_per_token", round(decodeMsPerToken));
             line.put("decode_tokens_per_s", round(1e3 / decodeMsPerToken));
-            line.put("decode_weight_gb_per_s", round(llmBytes / 1e9 / (decodeMsPerToken / 1e3)));
+            double decodeGbPerS = llmBytes / 1e9 / (decodeMsPerToken / 1e3);
+            line.put("decode_weight_gb_per_s", round(decodeGbPerS));
+            if (device == Device.CPU) {
+                double readGbPerS = streamingReadGbPerS(model.module().languageModel().stateDict());
+                line.put("weight_read_gb_per_s", round(readGbPerS));
+                line.put("decode_fraction_of_read", round(decodeGbPerS / readGbPerS));
+            }
             line.put("checkpoint_gb", round(weightBytes / 1e9));
             line.put("peak_rss_gb", round(peakRssBytes() / 1e9));
             long hugeMapped = filePmdMappedBytes();
@@ -126,6 +136,36 @@ public final class BenchGenerateCommand implements Callable<Integer> {
             }
         }
         return state.containsKey("lm_head.weight") ? total - embedding : total;
+    }
+
+    /**
+     * The bandwidth yardstick for decode: GB/s of a plain streaming read ({@link StreamRead}) of the same weight
+     * tensors that {@link #weightBytesReadPerToken} counts, in place (same pages, same threads), right after the timed
+     * generation. One untimed pass, then the median of five.
+     */
+    static double streamingReadGbPerS(Map<String, Tensor> state) {
+        List<MemorySegment> weights = new ArrayList<>();
+        long bytes = 0;
+        boolean tied = !state.containsKey("lm_head.weight");
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            if (tied || !e.getKey().endsWith("embed_tokens.weight")) {
+                Tensor t = e.getValue();
+                long elementBytes = t.dtype().byteSize();
+                weights.add(t.segment().asSlice(t.offset() * elementBytes, t.numel() * elementBytes));
+                bytes += t.numel() * elementBytes;
+            }
+        }
+        double[] seconds = new double[6];
+        for (int pass = 0; pass < seconds.length; pass++) {
+            long t0 = System.nanoTime();
+            for (MemorySegment w : weights) {
+                StreamRead.read(w);
+            }
+            seconds[pass] = (System.nanoTime() - t0) / 1e9;
+        }
+        double[] timed = Arrays.copyOfRange(seconds, 1, seconds.length);
+        Arrays.sort(timed);
+        return bytes / 1e9 / timed[timed.length / 2];
     }
 
     private static double round(double v) {

@@ -56,6 +56,10 @@ class BenchGenerateCommandTest {
         assertEquals(5, line.get("new_tokens").asInt());
         assertTrue(line.get("prefill_tokens").asInt() > 4, out);  // the image expands to 4 patch positions
         assertTrue(line.get("decode_tokens_per_s").asDouble() > 0, out);
+        assertTrue(line.get("weight_read_gb_per_s").asDouble() > 0, out);
+        // the fraction is the decode weight rate over the read rate (both rounded to 0.001)
+        assertEquals(line.get("decode_weight_gb_per_s").asDouble() / line.get("weight_read_gb_per_s").asDouble(),
+                line.get("decode_fraction_of_read").asDouble(), 0.002 + 0.01 * line.get("decode_fraction_of_read").asDouble(), out);
         // FilePmdMapped of the process: the tiny checkpoint fills no 2 MB page (the JDK's own files may); -1 off Linux
         double hugeMapped = line.get("huge_page_mapped_gb").asDouble();
         boolean linux = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("linux");
