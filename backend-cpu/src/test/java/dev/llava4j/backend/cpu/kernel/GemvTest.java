@@ -36,18 +36,24 @@ class GemvTest {
         long seed = 1;
         for (int n : ns) {
             for (int k : ks) {
-                check(type, n, k, 1f, 0f, seed++);
+                check(type, n, k, 1f, 0f, false, seed++);
+                check(type, n, k, 1f, 0f, true, seed++);
             }
         }
-        check(type, 300, 129, -0.5f, 0.25f, seed++);
-        check(type, 130, 4096, 2f, 1f, seed);
+        check(type, 300, 129, -0.5f, 0.25f, false, seed++);
+        check(type, 130, 4096, 2f, 1f, true, seed);
     }
 
-    /** x with stride 2, W as a padded row-major view, y inside a bigger buffer. */
-    private static void check(ElementType type, int n, int k, float alpha, float beta, long seed) {
+    /**
+     * W as a padded row-major view, y inside a bigger buffer; x either contiguous (the row of a 1 x k matrix, as in a
+     * decode step) or with a stride (column 0 of a padded k x 2 matrix).
+     */
+    private static void check(ElementType type, int n, int k, float alpha, float beta, boolean contiguousX, long seed) {
         Random rnd = new Random(seed);
         try (Arena arena = Arena.ofShared()) {
-            TestMatrix x = TestMatrix.random(arena, rnd, ElementType.F32, k, 2, false, true); // column 0, stride = ld
+            TestMatrix x = contiguousX
+                    ? TestMatrix.random(arena, rnd, ElementType.F32, k, 1, true, true) // one stored row: stride 1
+                    : TestMatrix.random(arena, rnd, ElementType.F32, k, 2, false, true); // column 0, stride = ld
             TestMatrix w = TestMatrix.random(arena, rnd, type, n, k, false, true);
             TestMatrix y = TestMatrix.random(arena, rnd, ElementType.F32, 1, n, false, true);
             float[] before = y.snapshot();
