@@ -165,20 +165,27 @@ public final class Gemv {
         int kVec = F.loopBound(k);
         long rowBytes = g.bColStride() * Float.BYTES;
         int j = from;
+        long vecBytes = (long) kVec * Float.BYTES;
+        MemorySegment x = xs.asSlice(0, vecBytes);
         for (; j + ROWS <= to; j += ROWS) {
             long r0 = (g.bOffset() + j * g.bColStride()) * Float.BYTES;
             long r1 = r0 + rowBytes;
             long r2 = r1 + rowBytes;
             long r3 = r2 + rowBytes;
+            // one slice per row, as in eightBf16Rows: the same bounds check for every load
+            MemorySegment w0 = w.asSlice(r0, vecBytes);
+            MemorySegment w1 = w.asSlice(r1, vecBytes);
+            MemorySegment w2 = w.asSlice(r2, vecBytes);
+            MemorySegment w3 = w.asSlice(r3, vecBytes);
             FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
             FloatVector s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
             for (int p = 0; p < kVec; p += L) {
-                FloatVector xv = FloatVector.fromMemorySegment(F, xs, (long) p * Float.BYTES, LE);
                 long off = (long) p * Float.BYTES;
-                s0 = FloatVector.fromMemorySegment(F, w, r0 + off, LE).fma(xv, s0);
-                s1 = FloatVector.fromMemorySegment(F, w, r1 + off, LE).fma(xv, s1);
-                s2 = FloatVector.fromMemorySegment(F, w, r2 + off, LE).fma(xv, s2);
-                s3 = FloatVector.fromMemorySegment(F, w, r3 + off, LE).fma(xv, s3);
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, off, LE);
+                s0 = FloatVector.fromMemorySegment(F, w0, off, LE).fma(xv, s0);
+                s1 = FloatVector.fromMemorySegment(F, w1, off, LE).fma(xv, s1);
+                s2 = FloatVector.fromMemorySegment(F, w2, off, LE).fma(xv, s2);
+                s3 = FloatVector.fromMemorySegment(F, w3, off, LE).fma(xv, s3);
             }
             float d0 = Lanes.sum(s0), d1 = Lanes.sum(s1);
             float d2 = Lanes.sum(s2), d3 = Lanes.sum(s3);
