@@ -184,23 +184,19 @@ public final class BenchGenerateCommand implements Callable<Integer> {
      * says which case a decode rate belongs to. Pages the cache already held in 4 KB folios before the run stay so.
      */
     static long filePmdMappedBytes() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
-                if (l.startsWith("FilePmdMapped:")) {
-                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return procKilobytes("/proc/self/smaps_rollup", "FilePmdMapped:");
     }
 
     /** VmHWM of /proc/self/status (Linux); -1 elsewhere. */
     static long peakRssBytes() {
+        return procKilobytes("/proc/self/status", "VmHWM:");
+    }
+
+    /** Bytes of the "key ... N kB" line of a /proc file; -1 when the file or the line is missing. */
+    private static long procKilobytes(String file, String key) {
         try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) {
+            for (String l : Files.readAllLines(Path.of(file))) {
+                if (l.startsWith(key)) {
                     return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
