@@ -243,7 +243,7 @@ public final class SafetensorsWriter {
      * Bytes of the next write at file offset {@code position}: up to the next multiple of CHUNK_BYTES, so that writes
      * after the header start 8 MB aligned. Linux fills the page cache of an aligned write with 2 MB folios, which a
      * reader's mapping then maps as huge pages (see {@link HugePageAdvice}): a 1 GiB tensor written at the odd offset
-     * after the header left 786 MB of its 1 GB in 2 MB folios.
+     * after the header left 768 of its 1024 MiB in 2 MB folios (1022 MiB with aligned writes).
      */
     private static long chunkAt(long position, long remaining) {
         return Math.min(remaining, CHUNK_BYTES - position % CHUNK_BYTES);
