@@ -152,7 +152,8 @@ public final class BenchGemmCommand implements Callable<Integer> {
      */
     private void putMemoryRates(Map<String, Object> line, Tensor a, Tensor w, Tensor out, Backend be, long workingSet) {
         long weightBytes = w.numel() * w.dtype().byteSize();
-        int copies = (int) Math.max(2, (workingSet + weightBytes - 1) / weightBytes);
+        // a W as big as the working set is read once per sweep: no extra copy (a 6 GB W would need 12 GB more)
+        int copies = (int) Math.max(1, (workingSet + weightBytes - 1) / weightBytes);
         Tensor[] bs = new Tensor[copies];
         MemorySegment[] segments = new MemorySegment[copies];
         for (int i = 0; i < copies; i++) {
