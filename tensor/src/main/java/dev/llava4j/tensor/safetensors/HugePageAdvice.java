@@ -13,8 +13,9 @@ import java.util.Locale;
  *
  * <p>Why: a decode step streams every weight once. With a 7B checkpoint mapped mostly through 4 KB pages (5.4 of its
  * 14 GB through 2 MB ones), a 2-thread BF16 GEMV sweep over all of it ran at 23 GB/s on the Zen 5 VM; read afresh
- * with this advice (14.0 GB through 2 MB pages) the same sweep ran at 42-45 GB/s. The advice only shapes pages read after it, and it is a hint: where it
- * is unavailable (another OS, native access not enabled, {@code -Dllava4j.hugePages=false}) nothing happens.
+ * with this advice (14.0 GB through 2 MB pages) the same sweep ran at 42-45 GB/s. The advice only shapes pages read
+ * after it, and it is a hint: where it is unavailable (another OS, native access not enabled,
+ * {@code -Dllava4j.hugePages=false}) nothing happens.
  */
 public final class HugePageAdvice {
 
