@@ -22,13 +22,15 @@ class HugePageAdviceTest {
     @TempDir
     Path dir;
 
-    private static boolean linux() {
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    /** Linux built with transparent huge pages (else madvise(MADV_HUGEPAGE) fails with EINVAL). */
+    private static boolean linuxWithHugePages() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+                && Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
     }
 
     @Test
     void theKernelMarksTheAdvisedMappingForHugePages() throws IOException {
-        assumeTrue(linux(), "madvise(MADV_HUGEPAGE) is Linux only");
+        assumeTrue(linuxWithHugePages(), "madvise(MADV_HUGEPAGE) needs Linux with transparent huge pages");
         assertTrue(HugePageAdvice.available(), "the tests run with native access enabled");
         Path file = dir.resolve("weights.bin");
         Files.write(file, new byte[8 << 20]);
@@ -43,7 +45,7 @@ class HugePageAdviceTest {
 
     @Test
     void safetensorsFilesAreMappedWithTheAdvice() throws IOException {
-        assumeTrue(linux(), "madvise(MADV_HUGEPAGE) is Linux only");
+        assumeTrue(linuxWithHugePages(), "madvise(MADV_HUGEPAGE) needs Linux with transparent huge pages");
         Path file = dir.resolve("one.safetensors");
         MemorySegment data = Arena.ofAuto().allocate(1 << 20);
         SafetensorsWriter.write(file, java.util.Map.of(), List.of(
