@@ -97,7 +97,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
             double[] ms = new double[reps];
             // a GEMV (memory bound) is compared with a plain streaming read of W's bytes on the same threads,
             // timed right after each GEMV sample so that both see the same state of this shared machine's memory
-            MemorySegment weights = m == 1 ? bytesOf(w) : null;
+            MemorySegment weights = m == 1 ? TensorBytes.of(w) : null;
             double[] readMs = m == 1 ? new double[reps] : null;
             for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
@@ -159,7 +159,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         for (int i = 0; i < copies; i++) {
             Tensor copy = w.copy();
             bs[i] = copy.mT();
-            segments[i] = bytesOf(copy);
+            segments[i] = TensorBytes.of(copy);
         }
         long t0 = System.nanoTime();
         sweepGemv(a, bs, out, be);
@@ -195,11 +195,6 @@ public final class BenchGemmCommand implements Callable<Integer> {
         for (Tensor b : bs) {
             be.matmul(a, b, out);
         }
-    }
-
-    private static MemorySegment bytesOf(Tensor w) {
-        long elementBytes = w.dtype().byteSize();
-        return w.segment().asSlice(w.offset() * elementBytes, w.numel() * elementBytes);
     }
 
     /**

@@ -122,38 +122,37 @@ public final class BenchGenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * The language model's weight bytes one decode step reads: all of them except the embedding table, of which a
-     * step reads one row, unless the head is tied to it (no separate lm_head.weight).
+     * The language model's weights one decode step reads: all of them except the embedding table, of which a step
+     * reads one row, unless the head is tied to it (no separate lm_head.weight).
      */
-    static long weightBytesReadPerToken(Map<String, Tensor> state) {
-        long total = 0;
-        long embedding = 0;
+    static List<Tensor> weightsReadPerToken(Map<String, Tensor> state) {
+        boolean tied = !state.containsKey("lm_head.weight");
+        List<Tensor> read = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            long bytes = (long) e.getValue().numel() * e.getValue().dtype().byteSize();
-            total += bytes;
-            if (e.getKey().endsWith("embed_tokens.weight")) {
-                embedding += bytes;
+            if (tied || !e.getKey().endsWith("embed_tokens.weight")) {
+                read.add(e.getValue());
             }
         }
-        return state.containsKey("lm_head.weight") ? total - embedding : total;
+        return read;
+    }
+
+    static long weightBytesReadPerToken(Map<String, Tensor> state) {
+        long total = 0;
+        for (Tensor t : weightsReadPerToken(state)) {
+            total += (long) t.numel() * t.dtype().byteSize();
+        }
+        return total;
     }
 
     /**
-     * The bandwidth yardstick for decode: GB/s of a plain streaming read ({@link StreamRead}) of the same weight
-     * tensors that {@link #weightBytesReadPerToken} counts, in place (same pages, same threads), right after the timed
-     * generation. One untimed pass, then the median of five.
+     * The bandwidth yardstick for decode: GB/s of a plain streaming read ({@link StreamRead}) of the weights a step
+     * reads ({@link #weightsReadPerToken}), in place (same pages, same threads), right after the timed generation.
+     * One untimed pass, then the median of five.
      */
     static double streamingReadGbPerS(Map<String, Tensor> state) {
         List<MemorySegment> weights = new ArrayList<>();
-        long bytes = 0;
-        boolean tied = !state.containsKey("lm_head.weight");
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            if (tied || !e.getKey().endsWith("embed_tokens.weight")) {
-                Tensor t = e.getValue();
-                long elementBytes = t.dtype().byteSize();
-                weights.add(t.segment().asSlice(t.offset() * elementBytes, t.numel() * elementBytes));
-                bytes += t.numel() * elementBytes;
-            }
+        for (Tensor t : weightsReadPerToken(state)) {
+            weights.add(TensorBytes.of(t));
         }
         double[] seconds = new double[6];
         for (int pass = 0; pass < seconds.length; pass++) {
@@ -165,7 +164,7 @@ public final class BenchGenerateCommand implements Callable<Integer> {
         }
         double[] timed = Arrays.copyOfRange(seconds, 1, seconds.length);
         Arrays.sort(timed);
-        return bytes / 1e9 / timed[timed.length / 2];
+        return weightBytesReadPerToken(state) / 1e9 / timed[timed.length / 2];
     }
 
     private static double round(double v) {

@@ -231,7 +231,7 @@ public final class SafetensorsWriter {
         try (Arena staging = Arena.ofConfined()) {
             MemorySegment buffer = staging.allocate(Math.min(CHUNK_BYTES, Math.max(1, src.byteSize())));
             for (long off = 0; off < src.byteSize(); ) {
-                long len = Math.min(buffer.byteSize(), chunkAt(channel.position(), src.byteSize() - off));
+                long len = chunkAt(channel.position(), src.byteSize() - off); // at most the buffer's size
                 MemorySegment.copy(src, off, buffer, 0, len);
                 writeFully(channel, buffer.asSlice(0, len).asByteBuffer());
                 off += len;
