@@ -187,6 +187,27 @@ class BackendParityTest {
         }, () -> new Tensor[]{rnd(16, 1, 2, tq, 16), rnd(17, 1, 2, tq, 16), rnd(18, 1, 2, tq, 16)});
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {20, 144}) // head dims with a scalar tail, and with eight vectors plus one (512-bit lanes)
+    void attentionFewQueriesOddHeadDimsAndFullyMaskedRow(int dim) {
+        double scale = 1 / Math.sqrt(dim);
+        int tq = 3;
+        int tk = 41;
+        parity("few queries, cached prefix, head dim " + dim,
+                x -> Functional.scaledDotProductAttention(x[0], x[1], x[2], null, true, scale),
+                () -> new Tensor[]{rnd(22, 1, 2, tq, dim), rnd(23, 1, 2, tk, dim), rnd(24, 1, 2, tk, dim)});
+        parity("few queries, mask hiding every key of the middle row, head dim " + dim, x -> {
+            float[] additive = new float[tq * tk];
+            for (int i = 0; i < tq; i++) {
+                for (int j = 0; j < tk; j++) {
+                    additive[i * tk + j] = i != 1 && j % 3 != 2 ? 0f : Float.NEGATIVE_INFINITY;
+                }
+            }
+            Tensor mask = Tensor.of(additive, 1, 1, tq, tk);
+            return Functional.scaledDotProductAttention(x[0], x[1], x[2], mask, false, scale);
+        }, () -> new Tensor[]{rnd(25, 1, 2, tq, dim), rnd(26, 1, 2, tk, dim), rnd(27, 1, 2, tk, dim)});
+    }
+
     @Test
     void adamwMatchesReference() {
         Tensor p1 = rnd(1, 1000);
