@@ -73,7 +73,6 @@ final class CpuAttention {
         int grain = (int) Math.max(1, (1L << 16) / Math.max(1L, (long) tk * (d + dv)));
         Parallel.parallelRange(rows, grain, (from, to) -> {
             float[] scores = new float[Math.max(tk, 1)];
-            MemorySegment scoreSegment = MemorySegment.ofArray(scores);
             float[] qRow = new float[d];
             for (int row = from; row < to; row++) {
                 int i = row % tq;
@@ -107,7 +106,7 @@ final class CpuAttention {
                     ls.setAtIndex(F, row, Float.NEGATIVE_INFINITY);
                     continue;
                 }
-                float l = Rows.expInto(scoreSegment, 0, scoreSegment, 0, keyEnd, m);
+                float l = Rows.expInPlace(scores, keyEnd, m);
                 weightedRows(scores, keyEnd, vs, base(v, b, kh, 0), v.stride(2), 1f / l, os, oo, dv);
                 ls.setAtIndex(F, row, m + (float) Math.log(l));
             }

@@ -142,6 +142,24 @@ final class Rows {
         return m;
     }
 
+    /** x[i] = e^(x[i] - shift) for i &lt; n, in place, returning their sum (as {@link #expInto}, on a heap array). */
+    static float expInPlace(float[] x, int n, float shift) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int b = S.loopBound(n); i < b; i += S.length()) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, i).sub(shift));
+            acc = acc.add(e);
+            e.intoArray(x, i);
+        }
+        float m = Lanes.sum(acc);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[i] - shift);
+            m += e;
+            x[i] = e;
+        }
+        return m;
+    }
+
     /** y[i] += alpha * x[i]. */
     static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
         int i = 0;
