@@ -39,6 +39,8 @@ public class KernelBench {
 
     private static final int HIDDEN = 4096;
     private static final int VOCAB = 32064;
+    /** KV caches the decode benchmark cycles through: 8 x 19.7 MB at 600 positions, more than the L3 holds. */
+    private static final int DECODE_LAYERS = 8;
     private Tensor x;
     private Tensor y;
     private Tensor out;
@@ -65,6 +67,12 @@ public class KernelBench {
     private Tensor vv;
     private Tensor g;
     private Tensor xBf16;
+    private Tensor decodeQuery;
+    private Tensor[] cachedKeys;
+    private Tensor[] cachedValues;
+    private Tensor decodeOut;
+    private Tensor decodeLse;
+    private int decodeLayer;
 
     @Setup
     public void setUp() {
@@ -100,6 +108,15 @@ public class KernelBench {
         vv = Tensor.zeros(4096 * 4096);
         g = BenchSupport.random(10, DType.F32, 4096 * 4096);
         xBf16 = x.to(DType.BF16);
+        decodeQuery = BenchSupport.random(12, DType.F32, 1, 32, 1, 128);
+        cachedKeys = new Tensor[DECODE_LAYERS];
+        cachedValues = new Tensor[DECODE_LAYERS];
+        for (int i = 0; i < DECODE_LAYERS; i++) {
+            cachedKeys[i] = BenchSupport.random(13 + 2 * i, DType.F32, 1, 32, rows, 128);
+            cachedValues[i] = BenchSupport.random(14 + 2 * i, DType.F32, 1, 32, rows, 128);
+        }
+        decodeOut = Tensor.empty(1, 32, 1, 128);
+        decodeLse = Tensor.empty(1, 32, 1);
     }
 
     @Benchmark
@@ -169,6 +186,19 @@ public class KernelBench {
         BenchSupport.CPU.fill(gv, 0);
         BenchSupport.CPU.attentionBackward(q, k, v, null, true, 1 / Math.sqrt(128), attnOut, attnLse, attnGrad, gq, gk, gv);
         return gq;
+    }
+
+    /**
+     * One decode step's attention for one layer of a 7B model: a query per head (32 x 128) against {@code rows}
+     * cached keys and values (F32), moving 2 x 32 x rows x 128 x 4 bytes (19.7 MB at 600). Each call takes the next
+     * of DECODE_LAYERS caches, so the cache is read from memory as in a real step.
+     */
+    @Benchmark
+    public Tensor decodeAttention() {
+        decodeLayer = (decodeLayer + 1) % DECODE_LAYERS;
+        BenchSupport.CPU.attention(decodeQuery, cachedKeys[decodeLayer], cachedValues[decodeLayer], null, true,
+                1 / Math.sqrt(128), decodeOut, decodeLse);
+        return decodeOut;
     }
 
     @Benchmark
