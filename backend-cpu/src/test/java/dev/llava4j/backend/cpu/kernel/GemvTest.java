@@ -31,7 +31,7 @@ class GemvTest {
     @MethodSource("typesAndThreads")
     void matchesReference(ElementType type, int threads) {
         Parallel.setThreads(threads);
-        int[] ns = {1, 3, 4, 5, 64, 100, 257, 1031}; // 1031: 16 chunks of rows claimed by the threads
+        int[] ns = {1, 3, 4, 5, 64, 100, 257, 1031}; // 1031: many runs of rows claimed by the threads, 7 rows at the end
         int[] ks = {1, 7, 31, 32, 33, 100, 1000};
         long seed = 1;
         for (int n : ns) {
