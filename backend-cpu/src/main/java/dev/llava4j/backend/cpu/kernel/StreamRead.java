@@ -3,6 +3,7 @@ package dev.llava4j.backend.cpu.kernel;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llava4j.backend.cpu.Parallel;
 import jdk.incubator.vector.IntVector;
@@ -12,29 +13,40 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The memory-bandwidth yardstick for memory-bound kernels: reads every byte of a segment once, as vectors summed into
  * four independent accumulators (about one vector instruction per vector read), split over the {@link Parallel}
- * threads like {@link Gemv}. A kernel that streams the same bytes in the same time runs at the machine's read
- * bandwidth.
+ * threads like {@link Gemv}: runs that shrink as the bytes run out, so no thread waits long for another at the end.
+ * A kernel that streams the same bytes in the same time runs at the machine's read bandwidth.
  */
 public final class StreamRead {
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final long VECTOR = I.vectorByteSize();
     private static final long UNROLLED = 4 * VECTOR;
-    /** Chunks per thread: a thread that falls behind (a busy vCPU) hands work to the others. */
-    private static final int CHUNKS_PER_THREAD = 8;
+    /** Fewest bytes per thread: below this, waking a worker costs more than it saves. */
+    private static final long THREAD_GRAIN = 64 * 1024;
+    /** Fewest UNROLLED blocks a thread claims at once (128 KB with 512-bit vectors, like Gemv's 16 rows). */
+    private static final long MIN_CLAIM = 512;
 
     private StreamRead() {
     }
 
-    /** Reads bytes [0, byteSize) of {@code data}; returns a checksum so that the reads cannot be optimised away. */
+    /**
+     * Reads the bytes of {@code data} up to the last whole block of four vectors; returns their checksum (the wrapping
+     * sum of their little-endian int lanes), so that the reads cannot be optimised away.
+     */
     public static int read(MemorySegment data) {
-        long bytes = data.byteSize() - data.byteSize() % UNROLLED;
-        int chunks = (int) Math.max(1, Math.min((long) Parallel.threads() * CHUNKS_PER_THREAD, bytes / (64 * 1024)));
+        long blocks = data.byteSize() / UNROLLED;
+        int threads = (int) Math.min(Parallel.threads(), Math.max(1, blocks * UNROLLED / THREAD_GRAIN));
+        AtomicLong next = new AtomicLong();
         AtomicInteger checksum = new AtomicInteger();
-        Parallel.parallelFor(chunks, c -> {
-            long from = bytes / UNROLLED * c / chunks * UNROLLED;
-            long to = bytes / UNROLLED * (c + 1) / chunks * UNROLLED;
-            checksum.getAndAdd(sum(data, from, to));
+        Parallel.parallelFor(threads, t -> {
+            long from;
+            while ((from = next.get()) < blocks) {
+                // an eighth of the blocks left per thread, as Gemv claims rows
+                long to = Math.min(blocks, from + Math.max(MIN_CLAIM, (blocks - from) / (8L * threads)));
+                if (next.compareAndSet(from, to)) {
+                    checksum.getAndAdd(sum(data, from * UNROLLED, to * UNROLLED));
+                }
+            }
         });
         return checksum.get();
     }
