@@ -56,6 +56,32 @@ class ParallelTest {
     }
 
     @Test
+    void guidedRunsCoverEveryIndexOnceInWholeMultiples() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int n : new int[] {0, 1, 7, 64, 1031, 100_000}) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
+                ConcurrentHashMap<Integer, Integer> runs = new ConcurrentHashMap<>();
+                Parallel.guidedRange(n, 4, 16, 8, (from, to) -> {
+                    runs.put(from, to);
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                });
+                String what = "threads=" + threads + " n=" + n;
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, hits.get(i), what + " index " + i);
+                }
+                runs.forEach((from, to) -> assertTrue(to == n || (to - from) % 8 == 0 && to - from >= 16,
+                        what + ": run [" + from + ", " + to + ") is neither the last nor a multiple of 8 of at least 16"));
+                if (threads > 1 && n == 100_000) {
+                    assertTrue(runs.size() > 2 * threads, what + ": " + runs.size() + " runs, expected shrinking runs");
+                }
+            }
+        }
+    }
+
+    @Test
     void workerExceptionReachesCaller() {
         Parallel.setThreads(2);
         IllegalStateException failure = new IllegalStateException("boom at 37");
@@ -87,5 +113,7 @@ class ParallelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Parallel.parallelRange(10, 0, (a, b) -> { }));
         assertTrue(e.getMessage().contains("grain"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Parallel.guidedRange(10, 1, 0, 8, (a, b) -> { }));
+        assertTrue(e.getMessage().contains("minRun=0"), e.getMessage());
     }
 }

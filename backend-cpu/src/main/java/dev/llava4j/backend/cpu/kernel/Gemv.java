@@ -6,7 +6,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llava4j.backend.cpu.Parallel;
@@ -100,39 +99,19 @@ public final class Gemv {
     /**
      * A 1 x k times k x n product whose B is Wᵀ (bRowStride 1), split over threads; k &gt; 0.
      *
-     * <p>Threads claim runs of rows that shrink as the rows run out (guided scheduling): an eighth of what is left per
-     * thread, down to {@link #MIN_CLAIM} rows, so the threads finish within microseconds of each other. With fixed
-     * chunks of a sixteenth, the first thread to finish waited 35-145 µs (mean of 64 calls, 3 runs) for the other in
-     * each 4096 x 4096 BF16 call of ~0.9 ms; with these runs, 2-20 µs (timestamps in a probe, Zen 5 VM).
+     * <p>Threads claim runs of rows that shrink as the rows run out ({@link Parallel#guidedRange}), down to
+     * {@link #MIN_CLAIM} rows and in multiples of BF16_ROWS (so also of ROWS): only the run that ends at n has rows
+     * that the multi-row loops leave to the one-row loop. With fixed chunks of a sixteenth, the first thread to finish
+     * waited 35-145 µs (mean of 64 calls, 3 runs) for the other in each 4096 x 4096 BF16 call of ~0.9 ms; with these
+     * runs, 2-20 µs (timestamps in a probe, Zen 5 VM).
      *
      * <p>Every thread gathers x into its own buffer when it takes its first run. One buffer gathered by the caller
      * and read by all cost more: rewriting lines that the other core had read in the previous call took 36-45 µs per
      * 4096 x 4096 call (about 5 % of it), against 1.6-1.7 µs for each thread gathering into a buffer only it touches.
      */
     static void rowsParallel(GemmProblem g) {
-        int n = g.n();
-        int threads = Math.min(Parallel.threads(), Math.max(1, n / ROW_GRAIN));
         long call = CALLS.incrementAndGet();
-        AtomicInteger next = new AtomicInteger();
-        Parallel.parallelFor(threads, t -> {
-            int from;
-            while ((from = next.get()) < n) {
-                int to = claimEnd(from, n, threads);
-                if (next.compareAndSet(from, to)) {
-                    rows(g, xFor(g, call), from, to);
-                }
-            }
-        });
-    }
-
-    /**
-     * End of the run claimed from row {@code from}: an eighth of the rows left per thread, at least MIN_CLAIM, as a
-     * multiple of BF16_ROWS (so also of ROWS): only the run that ends at n has rows that the multi-row loops leave to
-     * the one-row loop.
-     */
-    private static int claimEnd(int from, int n, int threads) {
-        int size = Math.max(MIN_CLAIM, (n - from) / (8 * threads) / BF16_ROWS * BF16_ROWS);
-        return n - from <= size ? n : from + size;
+        Parallel.guidedRange(g.n(), ROW_GRAIN, MIN_CLAIM, BF16_ROWS, (from, to) -> rows(g, xFor(g, call), from, to));
     }
 
     /** This thread's copy of x for parallel call {@code call}, gathered on first use. */

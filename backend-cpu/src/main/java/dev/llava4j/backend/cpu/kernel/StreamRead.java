@@ -3,7 +3,6 @@ package dev.llava4j.backend.cpu.kernel;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llava4j.backend.cpu.Parallel;
 import jdk.incubator.vector.IntVector;
@@ -13,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The memory-bandwidth yardstick for memory-bound kernels: reads every byte of a segment once, as vectors summed into
  * four independent accumulators (about one vector instruction per vector read), split over the {@link Parallel}
- * threads like {@link Gemv}: runs that shrink as the bytes run out, so no thread waits long for another at the end.
+ * threads like {@link Gemv} ({@link Parallel#guidedRange}), so no thread waits long for another at the end.
  * A kernel that streams the same bytes in the same time runs at the machine's read bandwidth.
  */
 public final class StreamRead {
@@ -21,10 +20,10 @@ public final class StreamRead {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final long VECTOR = I.vectorByteSize();
     private static final long UNROLLED = 4 * VECTOR;
-    /** Fewest bytes per thread: below this, waking a worker costs more than it saves. */
-    private static final long THREAD_GRAIN = 64 * 1024;
-    /** Fewest UNROLLED blocks a thread claims at once (128 KB with 512-bit vectors, like Gemv's 16 rows). */
-    private static final long MIN_CLAIM = 512;
+    /** Fewest blocks of UNROLLED bytes per thread (64 KB with 512-bit vectors): fewer are not worth a worker. */
+    private static final int THREAD_GRAIN = 256;
+    /** Fewest blocks a thread claims at once (128 KB with 512-bit vectors, like Gemv's 16 rows). */
+    private static final int MIN_CLAIM = 512;
 
     private StreamRead() {
     }
@@ -34,20 +33,10 @@ public final class StreamRead {
      * sum of their little-endian int lanes), so that the reads cannot be optimised away.
      */
     public static int read(MemorySegment data) {
-        long blocks = data.byteSize() / UNROLLED;
-        int threads = (int) Math.min(Parallel.threads(), Math.max(1, blocks * UNROLLED / THREAD_GRAIN));
-        AtomicLong next = new AtomicLong();
+        int blocks = Math.toIntExact(data.byteSize() / UNROLLED);
         AtomicInteger checksum = new AtomicInteger();
-        Parallel.parallelFor(threads, t -> {
-            long from;
-            while ((from = next.get()) < blocks) {
-                // an eighth of the blocks left per thread, as Gemv claims rows
-                long to = Math.min(blocks, from + Math.max(MIN_CLAIM, (blocks - from) / (8L * threads)));
-                if (next.compareAndSet(from, to)) {
-                    checksum.getAndAdd(sum(data, from * UNROLLED, to * UNROLLED));
-                }
-            }
-        });
+        Parallel.guidedRange(blocks, THREAD_GRAIN, MIN_CLAIM, 1,
+                (from, to) -> checksum.getAndAdd(sum(data, from * UNROLLED, to * UNROLLED)));
         return checksum.get();
     }
 
