@@ -50,8 +50,8 @@ final class CpuAttention {
      * cost more than the attention itself), then a softmax over the whole row of scores (a few KB even for long
      * contexts, so no online rescaling), then one pass over the values with the output row held in registers.
      * Each head thus streams its keys once and its values once; the earlier tiled version, which reread every tile of
-     * values four times (two vectors of the output per pass), ran 0.66-0.78 ms per layer of a 7B decode step at 600
-     * keys against 0.47-0.55 ms for this one (2 threads, caches cold, Zen 5 VM).
+     * values four times (two vectors of the output per pass), ran 0.66-0.77 ms per layer of a 7B decode step at 600
+     * keys against 0.47-0.56 ms for a probe copy of this one (2 threads, caches cold, Zen 5 VM, 9 alternated runs).
      */
     private static void forwardRows(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out,
                                     Tensor lse) {

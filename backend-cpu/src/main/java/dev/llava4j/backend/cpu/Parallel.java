@@ -99,14 +99,14 @@ public final class Parallel {
 
     /**
      * Runs {@code body} on runs of [0, n) that the threads claim as they go, each an eighth of the indices left per
-     * thread, at least {@code minRun} and a multiple of {@code multiple} (except the run that ends at n), so the threads
-     * finish within one small run of each other even when one of them was held up (guided scheduling). Up to
+     * thread, at least {@code minRun} and a multiple of {@code multiple} (except the run that ends at n), so the
+     * threads finish within one small run of each other even when one of them was held up (guided scheduling). Up to
      * {@link #threads()} threads with at least {@code grain} indices each take part.
      */
     public static void guidedRange(int n, int grain, int minRun, int multiple, RangeBody body) {
         if (n < 0 || grain < 1 || minRun < 1 || multiple < 1) {
-            throw new IllegalArgumentException("Parallel.guidedRange: need n >= 0 and grain, minRun, multiple >= 1, got n="
-                    + n + ", grain=" + grain + ", minRun=" + minRun + ", multiple=" + multiple);
+            throw new IllegalArgumentException("Parallel.guidedRange: need n >= 0 and grain, minRun, multiple >= 1, got"
+                    + " n=" + n + ", grain=" + grain + ", minRun=" + minRun + ", multiple=" + multiple);
         }
         int workers = (int) Math.min(threads, Math.max(1, n / (long) grain));
         if (n == 0 || workers == 1 || IN_WORKER.get()) {

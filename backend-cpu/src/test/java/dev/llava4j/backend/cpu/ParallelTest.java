@@ -73,7 +73,7 @@ class ParallelTest {
                     assertEquals(1, hits.get(i), what + " index " + i);
                 }
                 runs.forEach((from, to) -> assertTrue(to == n || (to - from) % 8 == 0 && to - from >= 16,
-                        what + ": run [" + from + ", " + to + ") is neither the last nor a multiple of 8 of at least 16"));
+                        what + ": run [" + from + ", " + to + ") is not the last, yet not 16+ rows in multiples of 8"));
                 if (threads > 1 && n == 100_000) {
                     assertTrue(runs.size() > 2 * threads, what + ": " + runs.size() + " runs, expected shrinking runs");
                 }
