@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * streamed at once against a vector of x, and runs of rows are claimed by the threads.
  *
  * <p>For the 16-bit types the W row is read as int lanes, each holding an (even, odd) pair of
- * elements, and converted with shifts and masks only ({@link HalfFloats}); x is copied once per call
+ * elements, and converted with shifts and masks only ({@link HalfFloats}); each thread copies x once per call
  * into the matching order (per block of 2L elements: the L even-indexed, then the L odd-indexed).
  * As with {@link Sgemm}, segments must be accessible from the {@link Parallel} pool threads.
  */
@@ -145,7 +145,7 @@ public final class Gemv {
         int p = 0;
         if (stride == 1) {
             // contiguous x (every decode step): vector copies. A GEMV of 8 rows on one thread took 4.3 -> 2.8 µs per
-            // call at k = 4096 and 11.4 -> 2.2 µs at k = 11008 (the gather is serial, before the threads start)
+            // call at k = 4096 and 11.4 -> 2.2 µs at k = 11008 (each thread gathers before its first rows)
             if (g.bType() != ElementType.F32) {
                 for (; p + PAIR_BLOCK <= k; p += PAIR_BLOCK) {
                     FloatVector lo = FloatVector.fromMemorySegment(F, x, (base + p) * Float.BYTES, LE);
