@@ -21,6 +21,29 @@ public class Linear extends Module {
         return Linalg.linear(x, weight.value(), bias == null ? null : bias.value());
     }
 
+    /**
+     * Each layer applied to the same x. Plain layers without bias go to {@link Linalg#linearShared} together (in a
+     * decode step their GEMVs then run as one parallel job); others, LoRA layers among them, run one by one.
+     */
+    public static Tensor[] forwardShared(Tensor x, Linear... layers) {
+        boolean plain = true;
+        for (Linear l : layers) {
+            plain &= l.getClass() == Linear.class && l.bias == null;
+        }
+        if (plain) {
+            Tensor[] weights = new Tensor[layers.length];
+            for (int i = 0; i < layers.length; i++) {
+                weights[i] = layers[i].weight.value();
+            }
+            return Linalg.linearShared(x, weights);
+        }
+        Tensor[] out = new Tensor[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            out[i] = layers[i].forward(x);
+        }
+        return out;
+    }
+
     public int inFeatures() {
         return in;
     }

@@ -37,9 +37,10 @@ public final class LlamaAttention extends Module {
     public Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache.Layer cache) {
         int b = x.size(0);
         int t = x.size(1);
-        Tensor qs = q.forward(x).reshape(b, t, heads, headDim).transpose(1, 2);
-        Tensor ks = k.forward(x).reshape(b, t, kvHeads, headDim).transpose(1, 2);
-        Tensor vs = v.forward(x).reshape(b, t, kvHeads, headDim).transpose(1, 2);
+        Tensor[] qkv = Linear.forwardShared(x, q, k, v);
+        Tensor qs = qkv[0].reshape(b, t, heads, headDim).transpose(1, 2);
+        Tensor ks = qkv[1].reshape(b, t, kvHeads, headDim).transpose(1, 2);
+        Tensor vs = qkv[2].reshape(b, t, kvHeads, headDim).transpose(1, 2);
         qs = Functional.rope(qs, cos, sin);
         ks = Functional.rope(ks, cos, sin);
         if (cache != null) {

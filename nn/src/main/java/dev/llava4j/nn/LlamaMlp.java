@@ -17,7 +17,8 @@ public final class LlamaMlp extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return down.forward(act.apply(gate.forward(x)).mul(up.forward(x)));
+        Tensor[] gateUp = Linear.forwardShared(x, gate, up);
+        return down.forward(act.apply(gateUp[0]).mul(gateUp[1]));
     }
 
     @Override

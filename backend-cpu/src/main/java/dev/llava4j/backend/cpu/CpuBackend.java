@@ -1,6 +1,7 @@
 package dev.llava4j.backend.cpu;
 
 import dev.llava4j.backend.cpu.kernel.ElementType;
+import dev.llava4j.backend.cpu.kernel.Gemv;
 import dev.llava4j.backend.cpu.kernel.Sgemm;
 import dev.llava4j.tensor.DType;
 import dev.llava4j.tensor.Shape;
@@ -19,9 +20,10 @@ import java.util.Set;
  */
 public final class CpuBackend extends ReferenceBackend {
 
-    private static final Set<String> NATIVE = Set.of("unary", "binary", "copy", "fill", "reduce", "matmul", "softmax",
-            "softmaxBackward", "layerNorm", "layerNormBackward", "rmsNorm", "rmsNormBackward", "rope", "attention",
-            "attentionBackward", "indexSelect", "indexAdd", "crossEntropy", "crossEntropyBackward", "adamw");
+    private static final Set<String> NATIVE = Set.of("unary", "binary", "copy", "fill", "reduce", "matmul",
+            "matmulShared", "softmax", "softmaxBackward", "layerNorm", "layerNormBackward", "rmsNorm", "rmsNormBackward",
+            "rope", "attention", "attentionBackward", "indexSelect", "indexAdd", "crossEntropy", "crossEntropyBackward",
+            "adamw");
 
     @Override
     public String name() {
@@ -145,12 +147,7 @@ public final class CpuBackend extends ReferenceBackend {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
-        ElementType bType = switch (b.dtype()) {
-            case F32 -> ElementType.F32;
-            case BF16 -> ElementType.BF16;
-            case F16 -> ElementType.F16;
-            default -> null;
-        };
+        ElementType bType = elementType(b.dtype());
         if (a.dtype() != DType.F32 || out.dtype() != DType.F32 || bType == null || !out.isContiguous()) {
             super.matmul(a, b, out);
             return;
@@ -185,6 +182,49 @@ public final class CpuBackend extends ReferenceBackend {
         // sgemm parallelises internally; walk the (coalesced) outer batch rows on this thread
         batches.runSerial((off, len) -> Sgemm.sgemmBatched(inner, m, n, k, 1f, aSeg, off[0], sa, as[r - 2], as[r - 1],
                 bSeg, bType, off[1], sb, bs[r - 2], bs[r - 1], 0f, oSeg, off[2], so, n));
+    }
+
+    /** A single row against row-major weights of one type (each b[i] = W.mT()) runs as one {@link Gemv#gemvShared}. */
+    @Override
+    public void matmulShared(Tensor a, Tensor[] b, Tensor[] out) {
+        ElementType type = sharedGemvType(a, b, out);
+        if (type == null) {
+            super.matmulShared(a, b, out);
+            return;
+        }
+        Gemv.SharedWeight[] weights = new Gemv.SharedWeight[b.length];
+        for (int i = 0; i < b.length; i++) {
+            weights[i] = new Gemv.SharedWeight(b[i].size(1), b[i].segment(), b[i].offset(), b[i].strides()[1],
+                    out[i].segment(), out[i].offset());
+        }
+        Gemv.gemvShared(a.size(1), a.segment(), a.offset(), a.strides()[1], type, weights);
+    }
+
+    /** The weights' element type when every product of {@link #matmulShared} is such a GEMV; null otherwise. */
+    private static ElementType sharedGemvType(Tensor a, Tensor[] b, Tensor[] out) {
+        if (a.rank() != 2 || a.size(0) != 1 || a.dtype() != DType.F32) {
+            return null;
+        }
+        ElementType type = null;
+        for (int i = 0; i < b.length; i++) {
+            ElementType t = elementType(b[i].dtype());
+            if (t == null || (type != null && t != type) || b[i].rank() != 2 || b[i].strides()[0] != 1
+                    || out[i].dtype() != DType.F32 || !out[i].isContiguous()) {
+                return null;
+            }
+            type = t;
+        }
+        return type;
+    }
+
+    /** The kernels' name for a weight dtype they read directly; null for the others. */
+    private static ElementType elementType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> ElementType.F32;
+            case BF16 -> ElementType.BF16;
+            case F16 -> ElementType.F16;
+            default -> null;
+        };
     }
 
     @Override

@@ -60,6 +60,21 @@ class BackendParityTest {
         }
     }
 
+    /** As {@link #parity} for the forward values only, computed without autograd. */
+    private static void forwardParity(String what, Function<Tensor[], Tensor> f, Supplier<Tensor[]> inputs) {
+        Tensor refOut;
+        Tensor cpuOut;
+        try (GradMode.Guard g = GradMode.noGrad()) {
+            try (Backends.Handle h = Backends.use(REF)) {
+                refOut = f.apply(inputs.get());
+            }
+            try (Backends.Handle h = Backends.use(CPU)) {
+                cpuOut = f.apply(inputs.get());
+            }
+        }
+        TensorAssert.assertCloseScaled(refOut, cpuOut, TOL, what + " forward");
+    }
+
     private static Tensor[] leaves(Tensor[] ts) {
         for (Tensor t : ts) {
             if (t.dtype() == DType.F32 && t.isLeaf()) {
@@ -123,6 +138,23 @@ class BackendParityTest {
         parity("gemv", x -> x[0].matmul(x[1].mT()), () -> new Tensor[]{rnd(14, 1, 1000), rnd(15, 33, 1000)});
         parity("bf16 weight", x -> x[0].matmul(x[1].to(DType.BF16).mT()), () -> new Tensor[]{rnd(16, 7, 33), rnd(17, 31, 33)});
         parity("f16 weight", x -> x[0].matmul(x[1].to(DType.F16).mT()), () -> new Tensor[]{rnd(18, 5, 33), rnd(19, 7, 33)});
+    }
+
+    /**
+     * linearShared: one row without autograd runs as one shared GEMV (F32 and BF16 weights, odd sizes); several rows,
+     * or autograd recording, take the per-weight path, gradients included.
+     */
+    @Test
+    void linearSharedMatchesReference() {
+        Function<Tensor[], Tensor> sharedNoGrad = x -> Indexing.cat(List.of(Linalg.linearShared(x[0], x[1], x[2], x[3])), -1);
+        forwardParity("shared gemv f32", sharedNoGrad, () -> new Tensor[]{rnd(20, 1, 1, 1000), rnd(21, 33, 1000), rnd(22, 1, 1000),
+                rnd(23, 7, 1000)});
+        forwardParity("shared gemv bf16", sharedNoGrad, () -> new Tensor[]{rnd(24, 1, 31), rnd(25, 33, 31).to(DType.BF16),
+                rnd(26, 64, 31).to(DType.BF16), rnd(27, 9, 31).to(DType.BF16)});
+        forwardParity("shared gemm", sharedNoGrad, () -> new Tensor[]{rnd(28, 2, 5, 33), rnd(29, 7, 33), rnd(30, 31, 33),
+                rnd(31, 1, 33)});
+        parity("shared with grad", x -> Indexing.cat(List.of(Linalg.linearShared(x[0], x[1], x[2])), -1),
+                () -> new Tensor[]{rnd(32, 1, 33), rnd(33, 7, 33), rnd(34, 31, 33)});
     }
 
     @Test

@@ -179,4 +179,21 @@ class LoraTest {
                 () -> Lora.loadAdapter(dir, new ToyDecoder(13, 16, 2, 2, 32, new Generator(21)), new Generator(0)));
         assertTrue(e.getMessage().contains("adapter_config.json") && e.getMessage().contains("'r'"), e.getMessage());
     }
+
+    /** Linear.forwardShared keeps an unmerged adapter's contribution: LoRA layers are applied one by one. */
+    @Test
+    void forwardSharedKeepsTheAdapter() {
+        Generator gen = new Generator(31);
+        Linear plain = new Linear(16, 8, false, dev.llava4j.nn.Init.pytorchDefault(gen));
+        LoraLinear lora = new LoraLinear(new Linear(16, 12, false, dev.llava4j.nn.Init.pytorchDefault(gen)), CONFIG, gen);
+        lora.loraB().set(Tensor.randn(gen, lora.loraB().value().shape()));
+        Tensor x = Tensor.randn(gen, 1, 1, 16);
+        try (GradMode.Guard g = GradMode.noGrad()) {
+            Tensor[] shared = Linear.forwardShared(x, plain, lora);
+            TensorAssert.assertClose(plain.forward(x), shared[0], 0, "plain layer");
+            TensorAssert.assertClose(lora.forward(x), shared[1], 0, "LoRA layer");
+            Tensor withoutAdapter = dev.llava4j.tensor.ops.Linalg.linear(x, lora.weight().value(), null);
+            assertTrue(lora.forward(x).sub(withoutAdapter).abs().max().getDouble() > 1e-3, "the adapter changes the output");
+        }
+    }
 }

@@ -77,6 +77,17 @@ public interface Backend {
      */
     void matmul(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * out[i] = a · b[i] for every i, each as in {@link #matmul} with 2-d operands: products of one input with several
+     * weights (a layer's q/k/v or gate/up projections). One call lets a backend run them as one parallel job; by
+     * default they run one after another.
+     */
+    default void matmulShared(Tensor a, Tensor[] b, Tensor[] out) {
+        for (int i = 0; i < b.length; i++) {
+            matmul(a, b[i], out[i]);
+        }
+    }
+
     /** Softmax (or log-softmax) over the last dimension; x is contiguous [rows, n]. */
     void softmax(Tensor x, Tensor out, boolean log);
 

@@ -72,4 +72,48 @@ public final class Linalg {
         Tensor y = matmul(x, weight.mT());
         return bias == null ? y : y.add(bias);
     }
+
+    /**
+     * x · Wᵢᵀ for every weight Wᵢ [outᵢ, in] (no biases), as {@link #linear} gives them. Without autograd to record
+     * the products go to the backend in one {@link dev.llava4j.tensor.backend.Backend#matmulShared} call, which the CPU
+     * backend runs as one parallel job when x is a single row (a decode step's q/k/v or gate/up projections).
+     */
+    public static Tensor[] linearShared(Tensor x, Tensor... weights) {
+        if (weights.length == 0 || x.rank() == 0) {
+            throw new IllegalArgumentException("linearShared needs an input of rank >= 1 and at least one weight, got "
+                    + Shape.toString(x.shape()) + " and " + weights.length + " weights");
+        }
+        int k = x.size(-1);
+        boolean recording = GradMode.isEnabled() && x.requiresGrad();
+        for (int i = 0; i < weights.length; i++) {
+            Tensor w = weights[i];
+            if (w.rank() != 2 || w.size(1) != k) {
+                throw new IllegalArgumentException("linearShared: weight " + i + " has shape " + Shape.toString(w.shape())
+                        + ", expected [out, " + k + "] for input " + Shape.toString(x.shape()));
+            }
+            recording |= GradMode.isEnabled() && w.requiresGrad();
+        }
+        Tensor[] out = new Tensor[weights.length];
+        if (recording) {
+            for (int i = 0; i < weights.length; i++) {
+                out[i] = linear(x, weights[i], null);
+            }
+            return out;
+        }
+        Tensor rows = x.reshape(-1, k);
+        Tensor[] transposed = new Tensor[weights.length];
+        Tensor[] flat = new Tensor[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            transposed[i] = weights[i].mT();
+            flat[i] = Tensor.empty(Devices.common("linearShared", x, weights[i]),
+                    Elementwise.resultType(x, weights[i]), rows.size(0), weights[i].size(0));
+        }
+        rows.backend().matmulShared(rows, transposed, flat);
+        for (int i = 0; i < weights.length; i++) {
+            int[] shape = x.shape();
+            shape[shape.length - 1] = weights[i].size(0);
+            out[i] = flat[i].reshape(shape);
+        }
+        return out;
+    }
 }

@@ -96,8 +96,41 @@ public final class Gemv {
         gemv(n, k, 1f, x, xOffset, 1, w, wType, wOffset, k, 0f, y, yOffset);
     }
 
+    /** One weight of {@link #gemvShared}: W [n, k] at element wOffset, rows wRowStride apart; y [n] at yOffset. */
+    public record SharedWeight(int n, MemorySegment w, long wOffset, long wRowStride, MemorySegment y, long yOffset) {
+    }
+
     /**
-     * A 1 x k times k x n product whose B is Wᵀ (bRowStride 1), split over threads; k &gt; 0.
+     * y_i = W_i·x for several weights of one element type that share x (a decode step's q/k/v or gate/up
+     * projections), with x as in {@link #gemv}: one parallel job over the rows of all of them, so the threads start,
+     * and wait for each other, once instead of once per weight.
+     */
+    public static void gemvShared(int k, MemorySegment x, long xOffset, long xStride, ElementType wType,
+                                  SharedWeight... weights) {
+        OperandCheck.dimensions("gemvShared", k);
+        OperandCheck.matrix("gemvShared", "x", x, ElementType.F32, xOffset, 1, 0, 1, 0, k, xStride, false);
+        GemmProblem[] parts = new GemmProblem[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            SharedWeight sw = weights[i];
+            OperandCheck.dimensions("gemvShared", sw.n());
+            OperandCheck.matrix("gemvShared", "W" + i, sw.w(), wType, sw.wOffset(), 1, 0, sw.n(), sw.wRowStride(), k, 1,
+                    false);
+            OperandCheck.matrix("gemvShared", "y" + i, sw.y(), ElementType.F32, sw.yOffset(), 1, 0, 1, 0, sw.n(), 1, true);
+            parts[i] = new GemmProblem(1, sw.n(), k, 1f, x, xOffset, 0, xStride,
+                    sw.w(), wType, sw.wOffset(), 1, sw.wRowStride(), 0f, sw.y(), sw.yOffset(), 0);
+        }
+        if (k == 0) {
+            for (GemmProblem g : parts) {
+                GemmDriver.scale(g);
+            }
+        } else {
+            rowsParallel(parts);
+        }
+    }
+
+    /**
+     * 1 x k times k x n products that share A = x and whose B is Wᵀ (bRowStride 1), split over threads as one job
+     * over the rows of all of them, numbered one part after another; k &gt; 0.
      *
      * <p>Threads claim runs of rows that shrink as the rows run out ({@link Parallel#guidedRange}), down to
      * {@link #MIN_CLAIM} rows and in multiples of BF16_ROWS (so also of ROWS): only the run that ends at n has rows
@@ -109,9 +142,22 @@ public final class Gemv {
      * and read by all cost more: rewriting lines that the other core had read in the previous call took 36-45 µs per
      * 4096 x 4096 call (about 5 % of it), against 1.6-1.7 µs for each thread gathering into a buffer only it touches.
      */
-    static void rowsParallel(GemmProblem g) {
+    static void rowsParallel(GemmProblem... parts) {
         long call = CALLS.incrementAndGet();
-        Parallel.guidedRange(g.n(), ROW_GRAIN, MIN_CLAIM, BF16_ROWS, (from, to) -> rows(g, xFor(g, call), from, to));
+        int[] first = new int[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            first[i + 1] = Math.addExact(first[i], parts[i].n());
+        }
+        Parallel.guidedRange(first[parts.length], ROW_GRAIN, MIN_CLAIM, BF16_ROWS, (from, to) -> {
+            MemorySegment xs = xFor(parts[0], call);
+            for (int i = 0; i < parts.length; i++) {
+                int lo = Math.max(from, first[i]);
+                int hi = Math.min(to, first[i + 1]);
+                if (lo < hi) {
+                    rows(parts[i], xs, lo - first[i], hi - first[i]);
+                }
+            }
+        });
     }
 
     /** This thread's copy of x for parallel call {@code call}, gathered on first use. */

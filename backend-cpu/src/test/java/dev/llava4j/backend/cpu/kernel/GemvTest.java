@@ -1,6 +1,9 @@
 package dev.llava4j.backend.cpu.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.util.Random;
@@ -77,6 +80,68 @@ class GemvTest {
             for (int idx = 0; idx < after.length; idx++) {
                 assertEquals(before[idx], after[idx], "element " + idx + " outside y changed");
             }
+        }
+    }
+
+    /**
+     * gemvShared over several weights gives bit for bit what separate gemv calls give (the same row loops, only the
+     * runs of rows differ), leaving everything around each y alone; part sizes that are not multiples of 8 put part
+     * boundaries inside the runs the threads claim.
+     */
+    @ParameterizedTest(name = "{0} threads={1}")
+    @MethodSource("typesAndThreads")
+    void sharedEqualsSeparateCalls(ElementType type, int threads) {
+        Parallel.setThreads(threads);
+        int[][] partSizes = {{1}, {13, 64, 1031}, {7, 0, 300}, {4096, 1024, 1024}};
+        int[] ks = {1, 33, 1000};
+        long seed = 100;
+        for (int[] ns : partSizes) {
+            for (int k : ks) {
+                for (boolean contiguousX : new boolean[]{true, false}) {
+                    checkShared(type, ns, k, contiguousX, seed++);
+                }
+            }
+        }
+    }
+
+    private static void checkShared(ElementType type, int[] ns, int k, boolean contiguousX, long seed) {
+        Random rnd = new Random(seed);
+        try (Arena arena = Arena.ofShared()) {
+            TestMatrix x = contiguousX
+                    ? TestMatrix.random(arena, rnd, ElementType.F32, k, 1, true, true)
+                    : TestMatrix.random(arena, rnd, ElementType.F32, k, 2, false, true);
+            TestMatrix[] w = new TestMatrix[ns.length];
+            TestMatrix[] shared = new TestMatrix[ns.length];
+            TestMatrix[] separate = new TestMatrix[ns.length];
+            Gemv.SharedWeight[] parts = new Gemv.SharedWeight[ns.length];
+            for (int i = 0; i < ns.length; i++) {
+                w[i] = TestMatrix.random(arena, rnd, type, ns[i], k, false, true);
+                long ySeed = rnd.nextLong();
+                shared[i] = TestMatrix.random(arena, new Random(ySeed), ElementType.F32, 1, ns[i], false, true);
+                separate[i] = TestMatrix.random(arena, new Random(ySeed), ElementType.F32, 1, ns[i], false, true);
+                parts[i] = new Gemv.SharedWeight(ns[i], w[i].segment(), w[i].offset(), w[i].rowStride(),
+                        shared[i].segment(), shared[i].offset());
+            }
+            Gemv.gemvShared(k, x.segment(), x.offset(), x.rowStride(), type, parts);
+            for (int i = 0; i < ns.length; i++) {
+                Gemv.gemv(ns[i], k, 1f, x.segment(), x.offset(), x.rowStride(), w[i].segment(), type, w[i].offset(),
+                        w[i].rowStride(), 0f, separate[i].segment(), separate[i].offset());
+                assertArrayEquals(separate[i].snapshot(), shared[i].snapshot(),
+                        type + " parts=" + java.util.Arrays.toString(ns) + " k=" + k + " part " + i);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void sharedNamesTheWeightThatDoesNotFit() {
+        try (Arena arena = Arena.ofShared()) {
+            var x = arena.allocate(8L * Float.BYTES);
+            var small = arena.allocate(4L * 8 * 2);
+            var big = arena.allocate(16L * 8 * 2);
+            var y = arena.allocate(16L * Float.BYTES);
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> Gemv.gemvShared(8, x, 0, 1,
+                    ElementType.BF16, new Gemv.SharedWeight(4, big, 0, 8, y, 0), new Gemv.SharedWeight(16, small, 0, 8, y, 0)));
+            assertTrue(e.getMessage().contains("operand W1"), e.getMessage());
         }
     }
 }
