@@ -11,21 +11,33 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The memory-bandwidth yardstick for memory-bound kernels: reads every byte of a segment once, as vectors summed into
- * four independent accumulators (about one vector instruction per vector read), split over the {@link Parallel}
- * threads like {@link Gemv} ({@link Parallel#guidedRange}), so no thread waits long for another at the end.
- * A kernel that streams the same bytes in the same time runs at the machine's read bandwidth.
+ * int accumulators, split over the {@link Parallel} threads like {@link Gemv} ({@link Parallel#guidedRange}), so no
+ * thread waits long for another at the end. A kernel that streams the same bytes in the same time runs at the
+ * machine's read bandwidth.
+ *
+ * <p>How the loop is written decides how fast it reads, so the yardstick uses the fastest form found: chunks of 8 KB,
+ * each summed by a loop whose index counts ints up to a constant, with long byte offsets. C2 unrolls that loop four
+ * times (eight vector loads per iteration); a loop over the same bytes with an int byte offset, or over 1 MB slices,
+ * stays at one or two loads per iteration, and read slower whenever the memory was fast. Zen 5 VM, 2 threads, 1 GB
+ * of a mapped checkpoint, variants rotated, medians of 10 passes in two runs: 63-66 GB/s, against 49-55 for the
+ * previous loop over 1 MB slices and 49-51 for 8 KB chunks read with int offsets; checksums equal. While the memory
+ * was slow (about 45 GB/s), the forms read alike.
  */
 public final class StreamRead {
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int VECTOR = I.vectorByteSize();
+    /** The blocks whose bytes the checksum covers. */
     private static final int UNROLLED = 4 * VECTOR;
-    /** Most bytes summed through one int-indexed slice (a whole number of blocks). */
-    private static final long SLICE = 1L << 20;
-    /** Fewest blocks of UNROLLED bytes per thread (64 KB with 512-bit vectors): fewer are not worth a worker. */
-    private static final int THREAD_GRAIN = 256;
-    /** Fewest blocks a thread claims at once (128 KB with 512-bit vectors, like Gemv's 16 rows). */
-    private static final int MIN_CLAIM = 512;
+    /** Bytes per claimed chunk (a whole number of blocks). */
+    private static final int CHUNK = 8192;
+    private static final int CHUNK_INTS = CHUNK / Integer.BYTES;
+    /** Ints summed per step of the chunk loop (two vectors; C2 unrolls the loop further). */
+    private static final int STEP_INTS = 2 * I.length();
+    /** Fewest chunks per thread (64 KB): fewer are not worth a worker. */
+    private static final int THREAD_GRAIN = 8;
+    /** Fewest chunks a thread claims at once (128 KB, like Gemv's 16 rows of a 4096-wide BF16 matrix). */
+    private static final int MIN_CLAIM = 16;
 
     private StreamRead() {
     }
@@ -35,28 +47,34 @@ public final class StreamRead {
      * sum of their little-endian int lanes), so that the reads cannot be optimised away.
      */
     public static int read(MemorySegment data) {
-        int blocks = Math.toIntExact(data.byteSize() / UNROLLED);
+        long blockBytes = data.byteSize() / UNROLLED * UNROLLED;
+        int chunks = Math.toIntExact(blockBytes / CHUNK);
         AtomicInteger checksum = new AtomicInteger();
-        Parallel.guidedRange(blocks, THREAD_GRAIN, MIN_CLAIM, 1,
-                (from, to) -> checksum.getAndAdd(sum(data, from * (long) UNROLLED, to * (long) UNROLLED)));
-        return checksum.get();
+        Parallel.guidedRange(chunks, THREAD_GRAIN, MIN_CLAIM, 1, (from, to) -> {
+            int sum = 0;
+            for (int c = from; c < to; c++) {
+                sum += sumChunk(data, c * (long) CHUNK);
+            }
+            checksum.getAndAdd(sum);
+        });
+        long rest = (long) chunks * CHUNK;
+        return checksum.get() + sumBlocks(data.asSlice(rest, blockBytes - rest));
     }
 
-    private static int sum(MemorySegment data, long from, long to) {
-        int total = 0;
-        for (long start = from; start < to; start += SLICE) {
-            total += sumSlice(data.asSlice(start, Math.min(SLICE, to - start)));
+    /** Sum of the CHUNK bytes at {@code start}; see the class comment for why the loop has this form. */
+    private static int sumChunk(MemorySegment data, long start) {
+        MemorySegment chunk = data.asSlice(start, CHUNK);
+        IntVector a = IntVector.zero(I), b = IntVector.zero(I);
+        for (int p = 0; p < CHUNK_INTS; p += STEP_INTS) {
+            long at = (long) p * Integer.BYTES;
+            a = a.add(IntVector.fromMemorySegment(I, chunk, at, ByteOrder.LITTLE_ENDIAN));
+            b = b.add(IntVector.fromMemorySegment(I, chunk, at + VECTOR, ByteOrder.LITTLE_ENDIAN));
         }
-        return total;
+        return a.add(b).reduceLanes(VectorOperators.ADD);
     }
 
-    /**
-     * Sum of a slice of whole blocks, indexed by an int from 0: C2 compiles this loop to fewer instructions per load
-     * than one indexed by a long over the whole segment, and the read runs faster. Zen 5 VM, 2 threads, order of the
-     * variants rotated: 49.6 against 45.2 GB/s over the 13.2 GB of a mapped 7B checkpoint's language model, 58-66
-     * against 56-59 GB/s over 1 GB of anonymous memory (medians of 6-12 passes, 3 runs).
-     */
-    private static int sumSlice(MemorySegment slice) {
+    /** Sum of a slice of whole blocks shorter than a chunk (the end of a segment). */
+    private static int sumBlocks(MemorySegment slice) {
         int bytes = (int) slice.byteSize();
         IntVector a = IntVector.zero(I), b = IntVector.zero(I), c = IntVector.zero(I), d = IntVector.zero(I);
         for (int at = 0; at < bytes; at += UNROLLED) {

@@ -28,8 +28,8 @@ class StreamReadTest {
     void checksumIsTheSumOfEveryIntOfTheWholeBlocks(int threads) {
         Parallel.setThreads(threads);
         long block = 4L * IntVector.SPECIES_PREFERRED.vectorByteSize();
-        // 0 bytes, less than a block, one thread's worth, and 3 MB + a partial block: many runs claimed by the threads,
-        // and on one thread several 1 MB slices in one run
+        // 0 bytes, less than a block, 8 KB chunks followed by whole blocks, and 3 MB + a block + a partial block: many
+        // chunks claimed by the threads, then the blocks after the last whole chunk, then bytes no block covers
         long[] sizes = {0, block - 4, 64 * 1024 + 3 * block, 3 * 1024 * 1024 + block + 20};
         Random random = new Random(threads);
         try (Arena arena = Arena.ofShared()) { // shared: the pool threads read it
