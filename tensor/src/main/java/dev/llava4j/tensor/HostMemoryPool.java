@@ -45,8 +45,7 @@ final class HostMemoryPool {
     static Block take(long bytes) {
         int sizeClass = sizeClass(bytes);
         if (sizeClass > MAX_CLASS) {
-            Arena arena = Arena.ofShared();
-            return new Block(arena, arena.allocate(bytes, ALIGNMENT), -1);
+            return fresh(bytes, -1);
         }
         Block reused;
         synchronized (FREE) {
@@ -59,8 +58,14 @@ final class HostMemoryPool {
             reused.memory().asSlice(0, bytes).fill((byte) 0);
             return reused;
         }
+        return fresh(1L << sizeClass, sizeClass);
+    }
+
+    /** A new zero-filled block: in huge pages from 2 MB on ({@link HugePageBlocks}), else from the arena. */
+    private static Block fresh(long bytes, int sizeClass) {
         Arena arena = Arena.ofShared();
-        return new Block(arena, arena.allocate(1L << sizeClass, ALIGNMENT), sizeClass);
+        MemorySegment huge = bytes >= HugePageBlocks.HUGE_PAGE ? HugePageBlocks.allocate(bytes, arena) : null;
+        return new Block(arena, huge != null ? huge : arena.allocate(bytes, ALIGNMENT), sizeClass);
     }
 
     /** Returns a block for reuse, or frees it when it is too large or the pool is full. */

@@ -15,7 +15,8 @@ import java.util.Locale;
  * 14 GB through 2 MB ones), a 2-thread BF16 GEMV sweep over all of it ran at 23 GB/s on the Zen 5 VM; read afresh
  * with this advice (14.0 GB through 2 MB pages) the same sweep ran at 42-45 GB/s. The advice only shapes pages read
  * after it, and it is a hint: where it is unavailable (another OS, native access not enabled,
- * {@code -Dllava4j.hugePages=false}) nothing happens.
+ * {@code -Dllava4j.hugePages=false}) nothing happens. Large anonymous blocks (the host memory pool's, such as a KV
+ * cache) get the same advice from {@code HugePageBlocks}.
  */
 public final class HugePageAdvice {
 

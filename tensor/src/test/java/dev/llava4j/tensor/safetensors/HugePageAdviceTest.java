@@ -3,6 +3,8 @@ package dev.llava4j.tensor.safetensors;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.llava4j.tensor.testing.ProcMaps.linuxWithHugePages;
+import static dev.llava4j.tensor.testing.ProcMaps.vmFlagsAround;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -12,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +22,6 @@ class HugePageAdviceTest {
 
     @TempDir
     Path dir;
-
-    /** Linux built with transparent huge pages (else madvise(MADV_HUGEPAGE) fails with EINVAL). */
-    private static boolean linuxWithHugePages() {
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
-                && Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-    }
 
     @Test
     void theKernelMarksTheAdvisedMappingForHugePages() throws IOException {
@@ -64,22 +59,5 @@ class HugePageAdviceTest {
 
     private static String vmFlags(MemorySegment mapping) throws IOException {
         return vmFlagsAround(mapping.address());
-    }
-
-    /** The VmFlags line of the /proc/self/smaps entry whose address range holds {@code address}. */
-    private static String vmFlagsAround(long address) throws IOException {
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            int dash = line.indexOf('-');
-            int space = line.indexOf(' ');
-            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
-                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                inside = address >= start && address < end;
-            } else if (inside && line.startsWith("VmFlags:")) {
-                return line;
-            }
-        }
-        throw new AssertionError("no mapping holds address 0x" + Long.toHexString(address));
     }
 }
