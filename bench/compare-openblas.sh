@@ -9,9 +9,25 @@ ROUNDS="${1:-3}"
 read -r -a SHAPES <<<"${SHAPES:-512x512x512 1024x1024x1024 2048x2048x2048 576x1024x4096 600x4096x11008 600x11008x4096 1x4096x4096}"
 PY=/usr/bin/python3
 
-if ! "$PY" -c "import numpy" 2>/dev/null; then
-    echo "installing python3-numpy (Debian) ..." >&2
-    apt-get install -y -q python3-numpy >/dev/null
+# The BLAS library numpy's matmul actually loaded (a path from /proc/self/maps), or "none".
+numpy_blas() {
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" - <<'PY' 2>/dev/null || echo none
+import numpy as np
+np.ones((64, 64), dtype=np.float32) @ np.ones((64, 64), dtype=np.float32)
+libs = {line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line}
+print(next((l for l in sorted(libs) if "openblas" in l), next(iter(sorted(libs)), "none")))
+PY
+}
+
+# python3-numpy alone pulls in Debian's netlib reference BLAS (~3 GFLOP/s): a ratio against it means nothing.
+if [[ "$(numpy_blas)" != *openblas* ]]; then
+    echo "installing python3-numpy and OpenBLAS (Debian) ..." >&2
+    apt-get install -y -q python3-numpy libopenblas0-pthread >/dev/null
+fi
+BLAS="$(numpy_blas)"
+if [[ "$BLAS" != *openblas* ]]; then
+    echo "error: numpy's matmul loads '$BLAS', not OpenBLAS; install it with: apt-get install -y libopenblas0-pthread" >&2
+    exit 1
 fi
 "$ROOT/llava4j" version >/dev/null   # builds the jar once, outside the timings
 
@@ -46,15 +62,7 @@ llava4j_gflops() { # M K N THREADS
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-"$PY" - <<'PY' >&2
-try:
-    import numpy, threadpoolctl
-    for lib in threadpoolctl.threadpool_info():
-        print("numpy BLAS:", lib.get("internal_api"), lib.get("version"), lib.get("architecture"))
-except Exception:
-    import numpy
-    print("numpy", numpy.__version__, "(threadpoolctl not installed: BLAS kernel not reported)")
-PY
+echo "numpy $("$PY" -c 'import numpy; print(numpy.__version__)') with $BLAS" >&2
 
 printf "%-16s %7s %12s %12s %7s\n" "shape MxKxN" threads "llava4j" "OpenBLAS" ratio
 for threads in 1 2; do

@@ -26,7 +26,10 @@ final class ColumnPanelPacking {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int ROUNDS = Integer.numberOfTrailingZeros(L);
     private static final int BLOCK = L * L;
-    /** Floats of scratch {@link #pack} needs: two input blocks (even and odd k of 16-bit weights) and one spare. */
+    /**
+     * Floats of scratch {@link #pack} needs: two input blocks (even and odd k of 16-bit weights) and one spare. Offsets
+     * into the scratch and packed segments count floats.
+     */
     static final int SCRATCH = 3 * BLOCK;
 
     // rearrange(shuffle, y) compiles to two permutes and a blend; selectFrom(x, y) would be one two-table permute,
@@ -41,8 +44,8 @@ final class ColumnPanelPacking {
      * dst[d + p*NR + j] = B[p][j] = element {@code panel + j*colStride + p} for j &lt; NR and p &lt; kc, as F32.
      * Returns the first p it did not pack (the caller copies the last few rows element by element).
      */
-    static int pack(MemorySegment b, ElementType type, long panel, long colStride, int kc, float[] dst, int d,
-                    float[] scratch) {
+    static int pack(MemorySegment b, ElementType type, long panel, long colStride, int kc, MemorySegment dst, int d,
+                    MemorySegment scratch) {
         int block = type == ElementType.F32 ? L : 2 * L;
         int end = kc - kc % block;
         // L columns at a time, each read from start to end: L sequential streams, which the prefetcher follows
@@ -70,7 +73,7 @@ final class ColumnPanelPacking {
     }
 
     /** The first transposing round of the F32 block of columns from element {@code first}, into scratch block 0. */
-    private static void readF32Columns(MemorySegment b, long first, long colStride, float[] scratch) {
+    private static void readF32Columns(MemorySegment b, long first, long colStride, MemorySegment scratch) {
         for (int i = 0; i < L / 2; i++) {
             FloatVector x = FloatVector.fromMemorySegment(F, b, (first + i * colStride) * Float.BYTES, LE);
             FloatVector y = FloatVector.fromMemorySegment(F, b, (first + (i + L / 2) * colStride) * Float.BYTES, LE);
@@ -82,7 +85,7 @@ final class ColumnPanelPacking {
      * The first transposing round of the even k of the 2L BF16 values of each column (scratch block 0) and of the odd
      * k (block 1).
      */
-    private static void readBf16Columns(MemorySegment b, long first, long colStride, float[] scratch) {
+    private static void readBf16Columns(MemorySegment b, long first, long colStride, MemorySegment scratch) {
         for (int i = 0; i < L / 2; i++) {
             IntVector x = IntVector.fromMemorySegment(I, b, (first + i * colStride) * 2, LE);
             IntVector y = IntVector.fromMemorySegment(I, b, (first + (i + L / 2) * colStride) * 2, LE);
@@ -92,7 +95,7 @@ final class ColumnPanelPacking {
     }
 
     /** As {@link #readBf16Columns} for F16 (a separate method: both conversions in one exceed C2's inlining). */
-    private static void readF16Columns(MemorySegment b, long first, long colStride, float[] scratch) {
+    private static void readF16Columns(MemorySegment b, long first, long colStride, MemorySegment scratch) {
         for (int i = 0; i < L / 2; i++) {
             IntVector x = IntVector.fromMemorySegment(I, b, (first + i * colStride) * 2, LE);
             IntVector y = IntVector.fromMemorySegment(I, b, (first + (i + L / 2) * colStride) * 2, LE);
@@ -102,7 +105,7 @@ final class ColumnPanelPacking {
     }
 
     /** The even-k block goes to packed rows 0, 2, 4, ... and the odd-k block to rows 1, 3, 5, ... */
-    private static void transposeEvenAndOdd(float[] scratch, float[] dst, int out) {
+    private static void transposeEvenAndOdd(MemorySegment scratch, MemorySegment dst, int out) {
         transpose(scratch, 0, dst, out, 2 * NR);
         transpose(scratch, BLOCK, dst, out + NR, 2 * NR);
     }
@@ -113,7 +116,7 @@ final class ColumnPanelPacking {
      * rotation by one; log2(L) rounds swap row and lane. The rounds between the first and the last ping-pong between
      * the block and the spare block after the input blocks.
      */
-    private static void transpose(float[] scratch, int in, float[] dst, int out, int rowStep) {
+    private static void transpose(MemorySegment scratch, int in, MemorySegment dst, int out, int rowStep) {
         int from = in;
         int spare = 2 * BLOCK;
         for (int round = 2; round < ROUNDS; round++) {
@@ -126,17 +129,17 @@ final class ColumnPanelPacking {
     }
 
     /** dst rows 2i and 2i + 1 (rowStep apart) = the low and high lane-by-lane zips of rows i and i + L/2. */
-    private static void zipRound(float[] src, int from, float[] dst, int to, int rowStep) {
+    private static void zipRound(MemorySegment src, int from, MemorySegment dst, int to, int rowStep) {
         for (int i = 0; i < L / 2; i++) {
-            FloatVector x = FloatVector.fromArray(F, src, from + i * L);
-            FloatVector y = FloatVector.fromArray(F, src, from + (i + L / 2) * L);
+            FloatVector x = FloatVector.fromMemorySegment(F, src, (long) (from + i * L) * Float.BYTES, LE);
+            FloatVector y = FloatVector.fromMemorySegment(F, src, (long) (from + (i + L / 2) * L) * Float.BYTES, LE);
             zipInto(x, y, dst, to + 2 * i * rowStep, rowStep);
         }
     }
 
     /** dst row at {@code to} = the low lane-by-lane zip of x and y, the row rowStep after it = the high zip. */
-    private static void zipInto(FloatVector x, FloatVector y, float[] dst, int to, int rowStep) {
-        x.rearrange(ZIP_LOW, y).intoArray(dst, to);
-        x.rearrange(ZIP_HIGH, y).intoArray(dst, to + rowStep);
+    private static void zipInto(FloatVector x, FloatVector y, MemorySegment dst, int to, int rowStep) {
+        x.rearrange(ZIP_LOW, y).intoMemorySegment(dst, (long) to * Float.BYTES, LE);
+        x.rearrange(ZIP_HIGH, y).intoMemorySegment(dst, (long) (to + rowStep) * Float.BYTES, LE);
     }
 }

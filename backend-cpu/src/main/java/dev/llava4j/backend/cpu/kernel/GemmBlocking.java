@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Register and cache blocking of the packed SGEMM.
  *
  * <p>MR x NR is the register tile of {@link MicroKernel} (MR rows of A broadcast against two
- * vectors of B). A KC x NR micro-panel of packed B (32 KB with AVX2) is streamed from L1/L2 while the
+ * vectors of B). A KC x NR micro-panel of packed B (64 KB with AVX-512) is streamed from L1/L2 while the
  * kernel sweeps the MC x KC packed block of A (192 KB) held in L2; the KC x NC packed block of B
  * (4 MB) lives in L3. Chosen on the Zen 4 VM (32 KB L1d, 1 MB L2): KC 512 beat 256 by about 5 % in
  * 7 of 9 paired single-thread runs (fewer passes over C), MC 48-192 were within noise;
@@ -19,15 +19,13 @@ final class GemmBlocking {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector. */
     static final int L = F.length();
-    /** Rows of the register tile; {@link MicroKernel} is written out for exactly this many. */
-    static final int MR = 4;
     /**
-     * Vectors per row of the register tile: 4 with 512-bit vectors (32 registers hold the 16 accumulators, 4 B
-     * vectors and a broadcast), 2 with narrower ones (AVX2's 16 registers: 8 accumulators, see {@link MicroKernel}).
+     * Rows of the register tile, whose columns are two vectors ({@link MicroKernel}): 12 with 512-bit vectors (32
+     * registers hold the 24 accumulators, 2 B vectors and a broadcast), 4 with narrower ones (AVX2's 16 registers).
      */
-    static final int NV = L >= 16 ? 4 : 2;
+    static final int MR = L >= 16 ? 12 : 4;
     /** Columns of the register tile. */
-    static final int NR = NV * L;
+    static final int NR = 2 * L;
 
     static final int KC = property("llava4j.gemm.kc", 512, 1);
     static final int MC = property("llava4j.gemm.mc", 96, MR);

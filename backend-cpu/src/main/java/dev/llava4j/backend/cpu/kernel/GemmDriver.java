@@ -25,6 +25,9 @@ final class GemmDriver {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final long VECTOR_BYTES = (long) L * Float.BYTES;
+    /** Bytes of a row of the workspace tile (MR x NR floats, see {@link GemmWorkspace#tile}). */
+    private static final long TILE_ROW_BYTES = (long) NR * Float.BYTES;
 
     private GemmDriver() {
     }
@@ -33,7 +36,7 @@ final class GemmDriver {
     static void packedRegion(GemmProblem g, int m0, int m1, int n0, int n1) {
         GemmWorkspace ws = GemmWorkspace.current();
         float[] packedA = ws.packedA;
-        float[] packedB = ws.packedB;
+        MemorySegment packedB = ws.packedB;
         MemorySegment tile = ws.tile;
         for (int jc = n0; jc < n1; jc += NC) {
             int nc = Math.min(NC, n1 - jc);
@@ -55,28 +58,39 @@ final class GemmDriver {
     }
 
     /** C block (mc x nc at element cIndex) = alpha * packedA·packedB + beta * C block, tile by tile. */
-    static void multiplyBlock(float[] packedA, float[] packedB, MemorySegment tile, int mc, int nc, int kc,
+    static void multiplyBlock(float[] packedA, MemorySegment packedB, MemorySegment tile, int mc, int nc, int kc,
                               MemorySegment c, long cIndex, long cRowStride, float alpha, float beta) {
         long cRowBytes = cRowStride * Float.BYTES;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            long bByte = (long) jr * kc * Float.BYTES;
             for (int ir = 0; ir < mc; ir += MR) {
                 long cTile = cIndex + ir * cRowStride + jr;
-                if (nr == NR && ir + MR <= mc && alpha == 1f && (beta == 0f || beta == 1f)) {
-                    long cByte = cTile * Float.BYTES;
-                    if (beta == 1f) {
-                        MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, c, cByte, cRowBytes, c, cByte,
-                                cRowBytes);
-                    } else {
-                        MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, MicroKernel.ZEROS, 0, 0, c,
-                                cByte, cRowBytes);
-                    }
+                boolean full = nr == NR && ir + MR <= mc && alpha == 1f;
+                if (full && beta == 0f) {
+                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, bByte, c, cTile * Float.BYTES, cRowBytes);
                 } else {
-                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, jr * kc, MicroKernel.ZEROS, 0, 0, tile, 0,
-                            (long) NR * Float.BYTES);
-                    writeTile(tile, Math.min(MR, mc - ir), nr, c, cTile, cRowStride, alpha, beta);
+                    MicroKernel.multiply(kc, packedA, ir * kc, packedB, bByte, tile, 0, TILE_ROW_BYTES);
+                    if (full && beta == 1f) {
+                        addTile(tile, c, cTile * Float.BYTES, cRowBytes); // every K block after the first
+                    } else {
+                        writeTile(tile, Math.min(MR, mc - ir), nr, c, cTile, cRowStride, alpha, beta);
+                    }
                 }
             }
+        }
+    }
+
+    /** C tile += tile for a full MR x NR tile (rows cRowBytes apart from byte cByte). */
+    static void addTile(MemorySegment tile, MemorySegment c, long cByte, long cRowBytes) {
+        for (int i = 0; i < MR; i++) {
+            long at = cByte + i * cRowBytes;
+            long from = i * TILE_ROW_BYTES;
+            FloatVector.fromMemorySegment(F, c, at, LE).add(FloatVector.fromMemorySegment(F, tile, from, LE))
+                    .intoMemorySegment(c, at, LE);
+            FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, LE)
+                    .add(FloatVector.fromMemorySegment(F, tile, from + VECTOR_BYTES, LE))
+                    .intoMemorySegment(c, at + VECTOR_BYTES, LE);
         }
     }
 

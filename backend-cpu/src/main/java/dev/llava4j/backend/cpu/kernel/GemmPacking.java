@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,8 +29,9 @@ final class GemmPacking {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** MR floats: one p of an interleaved A panel. */
-    private static final VectorSpecies<Float> MR_FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
+    /** Four floats: one p of four consecutive rows of an interleaved A panel (MR is a multiple of four). */
+    private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
+    private static final int QUAD_LANES = QUAD.length();
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final VectorShuffle<Float> ZIP1_LOW = zip(1, false);
@@ -45,7 +45,7 @@ final class GemmPacking {
     /**
      * Packs the mc x kc block of A starting at element {@code base} into MR-row panels:
      * dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p]. Full panels of a row-major A (activations) are transposed
-     * a vector of p at a time; a transposed A (contiguous columns) copies MR floats per p.
+     * a vector of p at a time, four rows at a time; a transposed A (contiguous columns) copies MR floats per p.
      */
     static void packA(MemorySegment a, long base, long rowStride, long colStride, int mc, int kc, float[] dst) {
         for (int i0 = 0, d = 0; i0 < mc; i0 += MR, d += MR * kc) {
@@ -56,7 +56,10 @@ final class GemmPacking {
                 p = interleaveRows(a, panel, rowStride, kc, dst, d);
             } else if (rows == MR && rowStride == 1) {
                 for (int o = d; p < kc; p++, o += MR) {
-                    FloatVector.fromMemorySegment(MR_FLOATS, a, (panel + p * colStride) * Float.BYTES, LE).intoArray(dst, o);
+                    long src = (panel + p * colStride) * Float.BYTES;
+                    for (int q = 0; q < MR; q += QUAD_LANES) {
+                        FloatVector.fromMemorySegment(QUAD, a, src + (long) q * Float.BYTES, LE).intoArray(dst, o + q);
+                    }
                 }
             }
             for (int o = d + p * MR; p < kc; p++, o += MR) {
@@ -70,30 +73,45 @@ final class GemmPacking {
     }
 
     /**
-     * dst[d + p*MR + i] = row i at p, for the four contiguous rows starting at element {@code panel}, a vector of p
-     * at a time (two rounds of zipping: rows 0/1 and 2/3 lane by lane, then those pairs two lanes by two). Returns
-     * the first p it did not pack.
+     * dst[d + p*MR + i] = row i at p, for the MR contiguous rows starting at element {@code panel}, a vector of p at a
+     * time and four rows at a time (two rounds of zipping: rows 0/1 and 2/3 lane by lane, then those pairs two lanes
+     * by two, which leaves the four rows' values of each p side by side). Returns the first p it did not pack.
      */
     private static int interleaveRows(MemorySegment a, long panel, long rowStride, int kc, float[] dst, int d) {
-        long row0 = panel * Float.BYTES;
         long rowBytes = rowStride * Float.BYTES;
-        int p = 0;
-        for (int o = d; p + L <= kc; p += L, o += MR * L) {
-            long at = row0 + (long) p * Float.BYTES;
-            FloatVector r0 = FloatVector.fromMemorySegment(F, a, at, LE);
-            FloatVector r1 = FloatVector.fromMemorySegment(F, a, at + rowBytes, LE);
-            FloatVector r2 = FloatVector.fromMemorySegment(F, a, at + 2 * rowBytes, LE);
-            FloatVector r3 = FloatVector.fromMemorySegment(F, a, at + 3 * rowBytes, LE);
-            FloatVector lo01 = r0.rearrange(ZIP1_LOW, r1);
-            FloatVector hi01 = r0.rearrange(ZIP1_HIGH, r1);
-            FloatVector lo23 = r2.rearrange(ZIP1_LOW, r3);
-            FloatVector hi23 = r2.rearrange(ZIP1_HIGH, r3);
-            lo01.rearrange(ZIP2_LOW, lo23).intoArray(dst, o);
-            lo01.rearrange(ZIP2_HIGH, lo23).intoArray(dst, o + L);
-            hi01.rearrange(ZIP2_LOW, hi23).intoArray(dst, o + 2 * L);
-            hi01.rearrange(ZIP2_HIGH, hi23).intoArray(dst, o + 3 * L);
+        int end = kc - kc % L;
+        for (int i = 0; i < MR; i += QUAD_LANES) {
+            long row0 = (panel + i * rowStride) * Float.BYTES;
+            for (int p = 0; p < end; p += L) {
+                long at = row0 + (long) p * Float.BYTES;
+                FloatVector r0 = FloatVector.fromMemorySegment(F, a, at, LE);
+                FloatVector r1 = FloatVector.fromMemorySegment(F, a, at + rowBytes, LE);
+                FloatVector r2 = FloatVector.fromMemorySegment(F, a, at + 2 * rowBytes, LE);
+                FloatVector r3 = FloatVector.fromMemorySegment(F, a, at + 3 * rowBytes, LE);
+                FloatVector lo01 = r0.rearrange(ZIP1_LOW, r1);
+                FloatVector hi01 = r0.rearrange(ZIP1_HIGH, r1);
+                FloatVector lo23 = r2.rearrange(ZIP1_LOW, r3);
+                FloatVector hi23 = r2.rearrange(ZIP1_HIGH, r3);
+                int o = d + p * MR + i;
+                // the four zipped vectors hold p, p + 1, ... in order, L / 4 of them each
+                writeQuads(lo01.rearrange(ZIP2_LOW, lo23), dst, o);
+                writeQuads(lo01.rearrange(ZIP2_HIGH, lo23), dst, o + L / 4 * MR);
+                writeQuads(hi01.rearrange(ZIP2_LOW, hi23), dst, o + L / 2 * MR);
+                writeQuads(hi01.rearrange(ZIP2_HIGH, hi23), dst, o + 3 * L / 4 * MR);
+            }
         }
-        return p;
+        return end;
+    }
+
+    /** dst[o + c*MR + t] = lane 4c + t of v: the four-row groups of successive p, MR floats apart. */
+    private static void writeQuads(FloatVector v, float[] dst, int o) {
+        if (MR == QUAD_LANES) {
+            v.intoArray(dst, o); // the groups are adjacent
+            return;
+        }
+        for (int c = 0; c < L / QUAD_LANES; c++) {
+            ((FloatVector) v.reinterpretShape(QUAD, c)).intoArray(dst, o + c * MR);
+        }
     }
 
     /**
@@ -118,7 +136,7 @@ final class GemmPacking {
      * {@link ColumnPanelPacking#SCRATCH} floats.
      */
     static void packB(MemorySegment b, ElementType type, long base, long rowStride, long colStride,
-                      int kc, int nc, float[] dst, float[] scratch) {
+                      int kc, int nc, MemorySegment dst, MemorySegment scratch) {
         for (int j0 = 0, d = 0; j0 < nc; j0 += NR, d += NR * kc) {
             int cols = Math.min(NR, nc - j0);
             long panel = base + j0 * colStride;
@@ -140,7 +158,7 @@ final class GemmPacking {
             }
             if (cols < NR) {
                 for (int p = 0, o = d; p < kc; p++, o += NR) {
-                    Arrays.fill(dst, o + cols, o + NR, 0f);
+                    dst.asSlice((long) (o + cols) * Float.BYTES, (long) (NR - cols) * Float.BYTES).fill((byte) 0);
                 }
             }
         }
@@ -148,33 +166,33 @@ final class GemmPacking {
 
     /** Full-width panel of a row-major F32 B: each packed row is NR / L vector copies. */
     private static void packRowMajorF32Panel(MemorySegment b, long panel, long rowStride, int kc,
-                                             float[] dst, int d) {
+                                             MemorySegment dst, int d) {
         long byteOffset = panel * Float.BYTES;
         long byteStride = rowStride * Float.BYTES;
         for (int p = 0, o = d; p < kc; p++, o += NR, byteOffset += byteStride) {
             for (int v = 0; v < NR; v += L) {
-                FloatVector.fromMemorySegment(F, b, byteOffset + (long) v * Float.BYTES, LE).intoArray(dst, o + v);
+                FloatVector.fromMemorySegment(F, b, byteOffset + (long) v * Float.BYTES, LE).intoMemorySegment(dst, (long) (o + v) * Float.BYTES, LE);
             }
         }
     }
 
     /** dst[o + t*dstStep] = element (src + t*srcStride) as float, for t &lt; count. */
     private static void copyRun(MemorySegment seg, ElementType type, long src, long srcStride, int count,
-                                float[] dst, int o, int dstStep) {
+                                MemorySegment dst, int o, int dstStep) {
         switch (type) {
             case F32 -> {
                 for (int t = 0; t < count; t++, o += dstStep) {
-                    dst[o] = seg.getAtIndex(FLOAT, src + t * srcStride);
+                    dst.setAtIndex(FLOAT, o, seg.getAtIndex(FLOAT, src + t * srcStride));
                 }
             }
             case BF16 -> {
                 for (int t = 0; t < count; t++, o += dstStep) {
-                    dst[o] = Float.intBitsToFloat(seg.getAtIndex(SHORT, src + t * srcStride) << 16);
+                    dst.setAtIndex(FLOAT, o, Float.intBitsToFloat(seg.getAtIndex(SHORT, src + t * srcStride) << 16));
                 }
             }
             case F16 -> {
                 for (int t = 0; t < count; t++, o += dstStep) {
-                    dst[o] = Float.float16ToFloat(seg.getAtIndex(SHORT, src + t * srcStride));
+                    dst.setAtIndex(FLOAT, o, Float.float16ToFloat(seg.getAtIndex(SHORT, src + t * srcStride)));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.llava4j.backend.cpu.kernel;
 
+import static dev.llava4j.backend.cpu.kernel.GemmBlocking.MR;
 import static dev.llava4j.backend.cpu.kernel.GemmBlocking.NR;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,11 +10,12 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * B packing, element by element and bit for bit, against the definition dst[panel*NR*kc + p*NR + j] = B[p][panel*NR
+ * A and B packing, element by element and bit for bit, against the definition dst[panel*NR*kc + p*NR + j] = B[p][panel*NR
  * + j], for both layouts (row-major, and contiguous columns as in Wᵀ, which is transposed in vector blocks), every
  * dtype and sizes around the vector block (L or 2L rows) and the panel width NR. The 16-bit weights are random bit
  * patterns, so NaN, infinities and subnormals go through the vector conversions too; the padding of a partial
@@ -28,8 +30,8 @@ class GemmPackingTest {
     @EnumSource(ElementType.class)
     void packedPanelsHoldEveryElementOfB(ElementType type) {
         Random rnd = new Random(11 + type.ordinal());
-        float[] scratch = new float[ColumnPanelPacking.SCRATCH];
         try (Arena arena = Arena.ofConfined()) {
+            MemorySegment scratch = arena.allocate(ColumnPanelPacking.SCRATCH * 4L, 64);
             for (boolean columnsContiguous : new boolean[] {false, true}) {
                 for (int kc : KCS) {
                     for (int nc : NCS) {
@@ -40,8 +42,10 @@ class GemmPackingTest {
                         long rowStride = columnsContiguous ? 1 : ld;
                         long colStride = columnsContiguous ? ld : 1;
                         int panels = (nc + NR - 1) / NR;
-                        float[] dst = new float[panels * NR * kc];
-                        Arrays.fill(dst, Float.NaN); // padding that is not written shows up
+                        MemorySegment dst = arena.allocate((long) panels * NR * kc * 4, 64);
+                        for (long i = 0; i < dst.byteSize() / 4; i++) {
+                            dst.setAtIndex(ValueLayout.JAVA_FLOAT, i, Float.NaN); // padding that is not written shows up
+                        }
                         GemmPacking.packB(b, type, 5, rowStride, colStride, kc, nc, dst, scratch);
                         String what = type + (columnsContiguous ? " Wᵀ" : " row-major") + " kc=" + kc + " nc=" + nc;
                         check(what, b, type, rowStride, colStride, kc, nc, dst);
@@ -51,15 +55,59 @@ class GemmPackingTest {
         }
     }
 
+    /**
+     * A packing, bit for bit, against dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p] for a row-major A (transposed
+     * four rows and a vector of p at a time), a transposed A (contiguous columns) and a general strided A, with mc
+     * around the tile height MR and kc around the vector length; the rows of a partial panel must be zero.
+     */
+    @Test
+    void packedPanelsHoldEveryElementOfA() {
+        Random rnd = new Random(5);
+        int[] mcs = {1, 3, MR - 1, MR, MR + 1, 2 * MR + 5};
+        long[][] layouts = {{-1, 1}, {1, -1}, {-1, 3}}; // -1: the dense stride (ld), as {rowStride, colStride}
+        try (Arena arena = Arena.ofConfined()) {
+            for (long[] layout : layouts) {
+                for (int kc : KCS) {
+                    for (int mc : mcs) {
+                        long ld = (layout[0] == -1 ? (long) kc * layout[1] : mc) + 3;
+                        long rowStride = layout[0] == -1 ? ld : layout[0];
+                        long colStride = layout[1] == -1 ? ld : layout[1];
+                        long elements = 7 + (mc - 1) * rowStride + (kc - 1) * colStride + 1;
+                        MemorySegment a = randomBits(arena, rnd, ElementType.F32, elements);
+                        int panels = (mc + MR - 1) / MR;
+                        float[] dst = new float[panels * MR * kc];
+                        Arrays.fill(dst, Float.NaN);
+                        GemmPacking.packA(a, 7, rowStride, colStride, mc, kc, dst);
+                        for (int panel = 0; panel < panels; panel++) {
+                            for (int p = 0; p < kc; p++) {
+                                for (int i = 0; i < MR; i++) {
+                                    int row = panel * MR + i;
+                                    float expected = row < mc
+                                            ? (float) TestMatrix.read(a, ElementType.F32, 7 + row * rowStride + p * colStride)
+                                            : 0f;
+                                    float actual = dst[panel * MR * kc + p * MR + i];
+                                    if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
+                                        fail("A strides " + rowStride + "/" + colStride + " kc=" + kc + " mc=" + mc + ": A["
+                                                + row + "][" + p + "] packed as " + actual + ", expected " + expected);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void check(String what, MemorySegment b, ElementType type, long rowStride, long colStride,
-                              int kc, int nc, float[] dst) {
+                              int kc, int nc, MemorySegment dst) {
         for (int panel = 0; panel * NR < nc; panel++) {
             for (int p = 0; p < kc; p++) {
                 for (int j = 0; j < NR; j++) {
                     int col = panel * NR + j;
                     float expected = col < nc
                             ? (float) TestMatrix.read(b, type, 5 + p * rowStride + col * colStride) : 0f;
-                    float actual = dst[panel * NR * kc + p * NR + j];
+                    float actual = dst.getAtIndex(ValueLayout.JAVA_FLOAT, (long) panel * NR * kc + p * NR + j);
                     if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
                         fail(what + ": B[" + p + "][" + col + "] packed as " + actual + ", expected " + expected);
                     }
