@@ -27,11 +27,20 @@ final class GemmBlocking {
     /** Columns of the register tile. */
     static final int NR = 2 * L;
 
-    static final int KC = property("llava4j.gemm.kc", 512, 1);
+    /** Even: the packed panels have an even number of k steps ({@link #padded}). */
+    static final int KC = property("llava4j.gemm.kc", 512, 2);
     static final int MC = property("llava4j.gemm.mc", 96, MR);
     static final int NC = property("llava4j.gemm.nc", 2048, NR);
 
     private GemmBlocking() {
+    }
+
+    /**
+     * The k steps of a packed panel holding kc of them: kc rounded up to even, since {@link MicroKernel} takes two
+     * steps per iteration; the packers write zeros into the padding step.
+     */
+    static int padded(int kc) {
+        return (kc + 1) & ~1;
     }
 
     /** Reads a positive block size, rounded up to a multiple of {@code multiple}. */

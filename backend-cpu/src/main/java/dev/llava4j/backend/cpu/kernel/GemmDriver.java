@@ -50,14 +50,17 @@ final class GemmDriver {
                     int mc = Math.min(MC, m1 - ic);
                     GemmPacking.packA(g.a(), g.aOffset() + ic * g.aRowStride() + pc * g.aColStride(),
                             g.aRowStride(), g.aColStride(), mc, kc, packedA);
-                    multiplyBlock(packedA, packedB, tile, mc, nc, kc, g.c(),
+                    multiplyBlock(packedA, packedB, tile, mc, nc, GemmBlocking.padded(kc), g.c(),
                             g.cOffset() + ic * g.cRowStride() + jc, g.cRowStride(), g.alpha(), beta);
                 }
             }
         }
     }
 
-    /** C block (mc x nc at element cIndex) = alpha * packedA·packedB + beta * C block, tile by tile. */
+    /**
+     * C block (mc x nc at element cIndex) = alpha * packedA·packedB + beta * C block, tile by tile; kc is the packed
+     * panels' (even) number of k steps.
+     */
     static void multiplyBlock(float[] packedA, MemorySegment packedB, MemorySegment tile, int mc, int nc, int kc,
                               MemorySegment c, long cIndex, long cRowStride, float alpha, float beta) {
         long cRowBytes = cRowStride * Float.BYTES;

@@ -43,12 +43,13 @@ final class GemmPacking {
     }
 
     /**
-     * Packs the mc x kc block of A starting at element {@code base} into MR-row panels:
-     * dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p]. Full panels of a row-major A (activations) are transposed
+     * Packs the mc x kc block of A starting at element {@code base} into MR-row panels of {@link GemmBlocking#padded}
+     * (kc) = kp steps: dst[panel*MR*kp + p*MR + i] = A[panel*MR + i][p], zero in a padding step p = kc. Full panels of a row-major A (activations) are transposed
      * a vector of p at a time, four rows at a time; a transposed A (contiguous columns) copies MR floats per p.
      */
     static void packA(MemorySegment a, long base, long rowStride, long colStride, int mc, int kc, float[] dst) {
-        for (int i0 = 0, d = 0; i0 < mc; i0 += MR, d += MR * kc) {
+        int kp = GemmBlocking.padded(kc);
+        for (int i0 = 0, d = 0; i0 < mc; i0 += MR, d += MR * kp) {
             int rows = Math.min(MR, mc - i0);
             long panel = base + i0 * rowStride;
             int p = 0;
@@ -69,6 +70,7 @@ final class GemmPacking {
                 }
                 Arrays.fill(dst, o + rows, o + MR, 0f);
             }
+            Arrays.fill(dst, d + kc * MR, d + kp * MR, 0f);
         }
     }
 
@@ -130,14 +132,16 @@ final class GemmPacking {
     }
 
     /**
-     * Packs the kc x nc block of B starting at element {@code base} into NR-column panels:
-     * dst[panel*NR*kc + p*NR + j] = B[p][panel*NR + j], converted to F32. Full panels of a B with contiguous
+     * Packs the kc x nc block of B starting at element {@code base} into NR-column panels of kp = {@link
+     * GemmBlocking#padded}(kc) steps: dst[panel*NR*kp + p*NR + j] = B[p][panel*NR + j], converted to F32, zero in a
+     * padding step p = kc. Full panels of a B with contiguous
      * columns (Wᵀ) are transposed by {@link ColumnPanelPacking}, which needs {@code scratch} of
      * {@link ColumnPanelPacking#SCRATCH} floats.
      */
     static void packB(MemorySegment b, ElementType type, long base, long rowStride, long colStride,
                       int kc, int nc, MemorySegment dst, MemorySegment scratch) {
-        for (int j0 = 0, d = 0; j0 < nc; j0 += NR, d += NR * kc) {
+        int kp = GemmBlocking.padded(kc);
+        for (int j0 = 0, d = 0; j0 < nc; j0 += NR, d += NR * kp) {
             int cols = Math.min(NR, nc - j0);
             long panel = base + j0 * colStride;
             if (type == ElementType.F32 && colStride == 1 && cols == NR) {
@@ -161,6 +165,7 @@ final class GemmPacking {
                     dst.asSlice((long) (o + cols) * Float.BYTES, (long) (NR - cols) * Float.BYTES).fill((byte) 0);
                 }
             }
+            dst.asSlice((long) (d + kc * NR) * Float.BYTES, (long) (kp - kc) * NR * Float.BYTES).fill((byte) 0);
         }
     }
 
