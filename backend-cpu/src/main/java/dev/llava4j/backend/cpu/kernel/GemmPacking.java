@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,6 +33,15 @@ final class GemmPacking {
     /** Four floats: one p of four consecutive rows of an interleaved A panel (MR is a multiple of four). */
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
     private static final int QUAD_LANES = QUAD.length();
+    /** Mask c enables lanes 4c..4c+3 of a vector (see {@link #writeQuads}). */
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Float>[] QUAD_MASKS = new VectorMask[L / QUAD_LANES];
+
+    static {
+        for (int c = 0; c < QUAD_MASKS.length; c++) {
+            QUAD_MASKS[c] = F.indexInRange(-c * QUAD_LANES, QUAD_LANES);
+        }
+    }
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final VectorShuffle<Float> ZIP1_LOW = zip(1, false);
@@ -105,14 +115,17 @@ final class GemmPacking {
         return end;
     }
 
-    /** dst[o + c*MR + t] = lane 4c + t of v: the four-row groups of successive p, MR floats apart. */
+    /**
+     * dst[o + c*MR + t] = lane 4c + t of v: the four-row groups of successive p, MR floats apart. Each group is a
+     * masked store of the whole vector, placed so that lanes 4c..4c+3 land at o + c*MR.
+     */
     private static void writeQuads(FloatVector v, float[] dst, int o) {
         if (MR == QUAD_LANES) {
             v.intoArray(dst, o); // the groups are adjacent
             return;
         }
         for (int c = 0; c < L / QUAD_LANES; c++) {
-            ((FloatVector) v.reinterpretShape(QUAD, c)).intoArray(dst, o + c * MR);
+            v.intoArray(dst, o + c * (MR - QUAD_LANES), QUAD_MASKS[c]);
         }
     }
 
