@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SGEMM: llava4j vs OpenBLAS (through numpy), run alternately in one session on the shapes of issue 3, at 1 and 2
 # threads. Prints a ratio table (llava4j GFLOP/s / OpenBLAS GFLOP/s, medians of ROUNDS alternating rounds).
-#   bench/compare-openblas.sh [ROUNDS]        (needs /usr/bin/python3 with numpy: apt-get install -y python3-numpy)
+#   bench/compare-openblas.sh [ROUNDS]        (needs /usr/bin/python3 with numpy on OpenBLAS:
+#                                              apt-get install -y python3-numpy libopenblas0-pthread; done here if missing)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${1:-3}"
@@ -15,14 +16,15 @@ numpy_blas() {
 import numpy as np
 np.ones((64, 64), dtype=np.float32) @ np.ones((64, 64), dtype=np.float32)
 libs = {line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line}
-print(next((l for l in sorted(libs) if "openblas" in l), next(iter(sorted(libs)), "none")))
+print(next((l for l in sorted(libs) if "libopenblas" in l), next((l for l in sorted(libs) if "openblas" in l),
+           next(iter(sorted(libs)), "none"))))
 PY
 }
 
 # python3-numpy alone pulls in Debian's netlib reference BLAS (~3 GFLOP/s): a ratio against it means nothing.
 if [[ "$(numpy_blas)" != *openblas* ]]; then
     echo "installing python3-numpy and OpenBLAS (Debian) ..." >&2
-    apt-get install -y -q python3-numpy libopenblas0-pthread >/dev/null
+    apt-get install -y -q python3-numpy libopenblas0-pthread >/dev/null || true   # checked just below
 fi
 BLAS="$(numpy_blas)"
 if [[ "$BLAS" != *openblas* ]]; then
