@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors of B). A KC x NR micro-panel of packed B (64 KB with AVX-512) is streamed from L1/L2 while the
  * kernel sweeps the MC x KC packed block of A (192 KB) held in L2; the KC x NC packed block of B
  * (4 MB) lives in L3. Chosen on the Zen 4 VM (32 KB L1d, 1 MB L2): KC 512 beat 256 by about 5 % in
- * 7 of 9 paired single-thread runs (fewer passes over C), MC 48-192 were within noise;
+ * 7 of 9 paired single-thread runs (fewer passes over C), MC 48-192 were within noise (and on the Intel Xeon VM
+ * of session 16 other KC, MC and NC were within its noise too, see README);
  * {@code llava4j.gemm.kc}, {@code .mc} and {@code .nc} override them for tuning on other machines
  * (read once, at class initialisation).
  */

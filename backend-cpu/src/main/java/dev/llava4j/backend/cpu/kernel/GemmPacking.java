@@ -53,9 +53,10 @@ final class GemmPacking {
     }
 
     /**
-     * Packs the mc x kc block of A starting at element {@code base} into MR-row panels of {@link GemmBlocking#padded}
-     * (kc) = kp steps: dst[panel*MR*kp + p*MR + i] = A[panel*MR + i][p], zero in a padding step p = kc. Full panels of a row-major A (activations) are transposed
-     * a vector of p at a time, four rows at a time; a transposed A (contiguous columns) copies MR floats per p.
+     * Packs the mc x kc block of A starting at element {@code base} into MR-row panels of kp =
+     * {@link GemmBlocking#padded}(kc) steps: dst[panel*MR*kp + p*MR + i] = A[panel*MR + i][p], zero in a padding step
+     * p = kc. Full panels of a row-major A (activations) are transposed a vector of p at a time, four rows at a time;
+     * a transposed A (contiguous columns) copies MR floats per p.
      */
     static void packA(MemorySegment a, long base, long rowStride, long colStride, int mc, int kc, float[] dst) {
         int kp = GemmBlocking.padded(kc);
@@ -145,11 +146,10 @@ final class GemmPacking {
     }
 
     /**
-     * Packs the kc x nc block of B starting at element {@code base} into NR-column panels of kp = {@link
-     * GemmBlocking#padded}(kc) steps: dst[panel*NR*kp + p*NR + j] = B[p][panel*NR + j], converted to F32, zero in a
-     * padding step p = kc. Full panels of a B with contiguous
-     * columns (Wᵀ) are transposed by {@link ColumnPanelPacking}, which needs {@code scratch} of
-     * {@link ColumnPanelPacking#SCRATCH} floats.
+     * Packs the kc x nc block of B starting at element {@code base} into NR-column panels of kp =
+     * {@link GemmBlocking#padded}(kc) steps: dst[panel*NR*kp + p*NR + j] = B[p][panel*NR + j], converted to F32, zero
+     * in a padding step p = kc. Full panels of a B with contiguous columns (Wᵀ) are transposed by
+     * {@link ColumnPanelPacking}, which needs {@code scratch} of {@link ColumnPanelPacking#SCRATCH} floats.
      */
     static void packB(MemorySegment b, ElementType type, long base, long rowStride, long colStride,
                       int kc, int nc, MemorySegment dst, MemorySegment scratch) {
@@ -189,7 +189,8 @@ final class GemmPacking {
         long byteStride = rowStride * Float.BYTES;
         for (int p = 0, o = d; p < kc; p++, o += NR, byteOffset += byteStride) {
             for (int v = 0; v < NR; v += L) {
-                FloatVector.fromMemorySegment(F, b, byteOffset + (long) v * Float.BYTES, LE).intoMemorySegment(dst, (long) (o + v) * Float.BYTES, LE);
+                FloatVector.fromMemorySegment(F, b, byteOffset + (long) v * Float.BYTES, LE)
+                        .intoMemorySegment(dst, (long) (o + v) * Float.BYTES, LE);
             }
         }
     }

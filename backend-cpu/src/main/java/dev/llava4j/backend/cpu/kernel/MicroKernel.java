@@ -20,7 +20,7 @@ import jdk.incubator.vector.FloatVector;
  * streams (the B micro-panel, KC x NR, lives in L2), so the tile reuses each B vector for as many rows as the 32
  * registers allow: 24 accumulators + 2 B vectors + 1 broadcast. On the Intel Xeon VM (AVX-512, two FMA ports, 220
  * GFLOP/s FMA peak per core) one core ran a 96 x 512 block of A against an aligned B micro-panel at 175-190 GFLOP/s
- * with 12 x 2, 165-181 with 6 x 4 and 160-172 with the former 4 x 4 (probe loops, medians of three rounds).
+ * with 12 x 2, 165-181 with 6 x 4 and 160-172 with the former 4 x 4 (probe loops, three rounds each).
  * Why 4 x 2 on AVX2: eight independent FMA chains cover two FMA pipes of latency 4, and the working set (8
  * accumulators + 2 B vectors + 1 broadcast) fits its 16 registers; measured with 256-bit vectors on the Zen 4 VM,
  * in GFLOP/s per CPU-second: 4x2 vectors 93-97, 10x1 87, 3x3 85, 12x1 84, 14x1 50, 6x2 44 (spilling under C2).
@@ -44,11 +44,11 @@ final class MicroKernel {
 
     /**
      * dst[i][j] = sum over p &lt; kc of a[aBase + p*MR + i] * b[bByte + (p*NR + j)*4] for one MR x NR tile, kc even
-     * ({@link GemmBlocking#padded}); dst is
-     * row-major F32 at byte dstByte with rows {@code dstRowBytes} apart. Adding onto C is left to the caller
-     * ({@link GemmDriver#addTile}): with C's rows also read here (added at the end, or as the accumulators' start),
-     * C1's profiling tier could not compile the 12-row method ("out of virtual registers in LIR generator"); it
-     * stayed in C1's first code, which boxes every vector, C2 never took it over, and GEMM ran at 1.2 GFLOP/s.
+     * ({@link GemmBlocking#padded}); dst is row-major F32 at byte dstByte with rows {@code dstRowBytes} apart.
+     * Adding onto C is left to the caller ({@link GemmDriver#addTile}): with C's rows also read here (added at the
+     * end, or as the accumulators' start), C1's profiling tier could not compile the 12-row method ("out of virtual
+     * registers in LIR generator"); it stayed in C1's first code, which boxes every vector, C2 never took it over,
+     * and GEMM ran at 1.2 GFLOP/s.
      *
      * <p>No branch inside: a branch that C2 saw go one way only becomes an uncommon trap, and when it was taken
      * later the compiled kernel was thrown away; C1 could not recompile the large method ("out of virtual registers
@@ -74,8 +74,8 @@ final class MicroKernel {
         FloatVector ca0 = zero, ca1 = zero;
         FloatVector cb0 = zero, cb1 = zero;
         MemorySegment panel = b.asSlice(bByte, kc * B_STEP);
-        // two k steps per iteration: in a probe loop 221 against 209-211 GFLOP/s (Intel Xeon VM); in 1024³ products
-        // 135-155 against 79-145 (three alternated runs of four)
+        // two k steps per iteration: in a probe loop 221 against 209-211 GFLOP/s (Intel Xeon VM); whole 1024³
+        // products 135-155 against 79-145 (three alternated runs of four samples each)
         for (int p = 0; p < kc; p += 2) {
             FloatVector x;
             int ai0 = aBase + p * MR;
