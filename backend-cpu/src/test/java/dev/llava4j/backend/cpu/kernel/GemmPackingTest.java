@@ -56,10 +56,10 @@ class GemmPackingTest {
     }
 
     /**
-     * A packing, bit for bit, against dst[panel*MR*kc + p*MR + i] = A[panel*MR + i][p] for a row-major A (transposed
-     * four rows and a vector of p at a time), a transposed A (contiguous columns) and a general strided A, with mc
-     * around the tile height MR and kc around the vector length; the rows of a partial panel and the step that pads an odd
-     * kc must be zero.
+     * A packing, bit for bit, against dst[panel*MR*kp + p*MR + i] = A[panel*MR + i][p] (kp: kc rounded up to even)
+     * for a row-major A (transposed four rows and a vector of p at a time), a transposed A (contiguous columns) and a
+     * general strided A, with mc around the tile height MR and kc around the vector length; the rows of a partial
+     * panel and the step that pads an odd kc must be zero.
      */
     @Test
     void packedPanelsHoldEveryElementOfA() {
@@ -76,17 +76,18 @@ class GemmPackingTest {
                         long elements = 7 + (mc - 1) * rowStride + (kc - 1) * colStride + 1;
                         MemorySegment a = randomBits(arena, rnd, ElementType.F32, elements);
                         int panels = (mc + MR - 1) / MR;
-                        float[] dst = new float[panels * MR * GemmBlocking.padded(kc)];
+                        int kp = GemmBlocking.padded(kc);
+                        float[] dst = new float[panels * MR * kp];
                         Arrays.fill(dst, Float.NaN);
                         GemmPacking.packA(a, 7, rowStride, colStride, mc, kc, dst);
                         for (int panel = 0; panel < panels; panel++) {
-                            for (int p = 0; p < GemmBlocking.padded(kc); p++) {
+                            for (int p = 0; p < kp; p++) {
                                 for (int i = 0; i < MR; i++) {
                                     int row = panel * MR + i;
                                     float expected = row < mc && p < kc
                                             ? (float) TestMatrix.read(a, ElementType.F32, 7 + row * rowStride + p * colStride)
                                             : 0f;
-                                    float actual = dst[panel * MR * GemmBlocking.padded(kc) + p * MR + i];
+                                    float actual = dst[panel * MR * kp + p * MR + i];
                                     if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
                                         fail("A strides " + rowStride + "/" + colStride + " kc=" + kc + " mc=" + mc + ": A["
                                                 + row + "][" + p + "] packed as " + actual + ", expected " + expected);
@@ -102,13 +103,14 @@ class GemmPackingTest {
 
     private static void check(String what, MemorySegment b, ElementType type, long rowStride, long colStride,
                               int kc, int nc, MemorySegment dst) {
+        int kp = GemmBlocking.padded(kc);
         for (int panel = 0; panel * NR < nc; panel++) {
-            for (int p = 0; p < GemmBlocking.padded(kc); p++) {
+            for (int p = 0; p < kp; p++) {
                 for (int j = 0; j < NR; j++) {
                     int col = panel * NR + j;
                     float expected = col < nc && p < kc
                             ? (float) TestMatrix.read(b, type, 5 + p * rowStride + col * colStride) : 0f;
-                    float actual = dst.getAtIndex(ValueLayout.JAVA_FLOAT, (long) panel * NR * GemmBlocking.padded(kc) + p * NR + j);
+                    float actual = dst.getAtIndex(ValueLayout.JAVA_FLOAT, (long) panel * NR * kp + p * NR + j);
                     if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
                         fail(what + ": B[" + p + "][" + col + "] packed as " + actual + ", expected " + expected);
                     }
